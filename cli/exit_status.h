@@ -1,0 +1,17 @@
+#pragma once
+// The process exit statuses, documented in man/stackc.1 (EXIT STATUS). Library code never
+// exits; only cli/ maps results to these.
+
+namespace stackc {
+
+enum ExitStatus : int {
+  k_exit_ok = 0,
+  k_exit_invalid = 1,        // the stack file is invalid (diagnostics printed)
+  k_exit_usage = 2,          // usage error, I/O error, or the engine refused or failed
+  k_exit_changes = 3,        // `diff --exit-code`: changes are pending
+  k_exit_rollout_failed = 4, // a deployed service failed to converge
+  k_exit_rolled_back = 5,    // a failed update was rolled back
+  k_exit_timed_out = 6,      // waiting for convergence timed out
+};
+
+}  // namespace stackc

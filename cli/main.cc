@@ -1,0 +1,3 @@
+#include "cli/stackc.h"
+
+int main(int argc, char** argv) { return stackc::stackc_main(argc, argv); }

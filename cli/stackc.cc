@@ -1,0 +1,114 @@
+// The command table and the command line. This is the only translation unit that includes
+// CLI11 (it costs seconds per TU to compile); each command's work lives in its own cmd_*.cc.
+
+#include "cli/stackc.h"
+
+#include <array>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/exit_status.h"
+#include "cli/suggest.h"
+#include "cli/version.h"
+
+namespace stackc {
+namespace {
+
+// Declares a command's options on its CLI11 subcommand and returns what runs it.
+using Setup = std::function<int()> (*)(CLI::App& sub, const GlobalOptions& global);
+
+struct Command {
+  std::string_view name;
+  std::string_view summary;
+  Setup setup;
+};
+
+std::function<int()> setup_version(CLI::App&, const GlobalOptions&) {
+  return [] {
+    std::cout << "stackc " << STACKC_VERSION << "\n";
+    return int{k_exit_ok};
+  };
+}
+
+// Every subcommand, in the order `stackc --help` lists them.
+constexpr std::array k_commands = {
+    Command{"version", "Print stackc's version", setup_version},
+};
+
+std::vector<std::string_view> command_names() {
+  std::vector<std::string_view> names;
+  for (const Command& command : k_commands) {
+    names.push_back(command.name);
+  }
+  return names;
+}
+
+bool is_command(std::string_view word) {
+  for (const Command& command : k_commands) {
+    if (command.name == word) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// CLI11 would call an unknown word an "extra argument"; a typo deserves a suggestion.
+int unknown_command(std::string_view word) {
+  std::vector<std::string_view> names = command_names();
+  std::string match = closest_match(word, names);
+  if (!match.empty()) {
+    std::cerr << fmt::format("stackc: error: unknown command '{}'; did you mean '{}'?\n", word,
+                             match);
+  } else {
+    std::cerr << fmt::format("stackc: error: unknown command '{}'; did you mean one of: {}?\n",
+                             word, fmt::join(names, ", "));
+  }
+  std::cerr << "Run 'stackc --help' for usage.\n";
+  return k_exit_usage;
+}
+
+}  // namespace
+
+int stackc_main(int argc, char** argv) {
+  // The first word that is not an option names the command.
+  if (argc > 1 && argv[1][0] != '-' && !is_command(argv[1])) {
+    return unknown_command(argv[1]);
+  }
+
+  CLI::App app{"stackc: compile, lint, diff and deploy Docker Swarm stack files.", "stackc"};
+  app.set_version_flag("--version", std::string("stackc ") + STACKC_VERSION);
+  app.require_subcommand(1);
+  GlobalOptions global;
+  app.add_flag("--no-color", global.no_color, "Never colour diagnostics");
+
+  std::function<int()> run;
+  for (const Command& command : k_commands) {
+    CLI::App* sub = app.add_subcommand(std::string(command.name), std::string(command.summary));
+    std::function<int()> runner = command.setup(*sub, global);
+    sub->callback([&run, runner] { run = runner; });
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "stackc: error: " << e.what() << "\nRun 'stackc --help' for usage.\n";
+    return k_exit_usage;
+  }
+  return run ? run() : int{k_exit_usage};
+}
+
+}  // namespace stackc
