@@ -51,8 +51,19 @@ struct SEntry {
   SNode value;
 };
 
-// Resolves a plain (unquoted) scalar's text into type and value, as the reference does.
-// Used by the YAML layer and again by interpolation, which re-types substituted values.
+// Resolves a plain (unquoted) scalar's text into kind, type and value, as the reference does
+// (go-yaml v3 `resolve`): "", ~, null, Null, NULL -> null (kind null); true/True/TRUE,
+// false/False/FALSE -> boolean (yes/no/on/off stay strings); Go integer syntax after removing
+// every '_' (0x, 0o, 0b, legacy 0-octal "0440" = 288, sign) -> integer; YAML floats, .inf, .nan
+// -> floating; anything else -> string. Integers in (INT64_MAX, UINT64_MAX] are kept as floating
+// (the reference has a uint64 there). Used by the YAML layer and again by interpolation, which
+// re-types substituted values. Sets quoted = false.
 void resolve_plain_scalar(SNode& node);
+
+// True when a plain scalar is one the reference turns into a time.Time ("2001-12-14",
+// "2001-12-14T21:59:43Z", "2001-12-14 21:59:43.1"). The tree keeps these as strings; the
+// reference later prints them as "2001-12-14 00:00:00 +0000 UTC" in environment/labels and
+// rejects them for `image`, which later stages may want to warn about.
+bool is_yaml_timestamp(std::string_view text);
 
 }  // namespace stackc
