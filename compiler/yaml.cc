@@ -640,10 +640,11 @@ class Builder : public YAML::EventHandler {
                                 kind_name(node)));
       return;
     }
-    if (node.is_null() || node.type != ScalarType::string) {
-      if (key.merge_key) {
-        return;
-      }
+    if (node.is_null()) {
+      m_diags.error(k_key, node.loc, "a mapping key cannot be null; keys must be strings");
+      return;
+    }
+    if (node.type != ScalarType::string) {
       m_diags.error(k_key, node.loc,
                     fmt::format("mapping key {} is a {}, not a string; quote it (\"{}\")",
                                 node.text.empty() ? "''" : node.text, kind_name(node),
