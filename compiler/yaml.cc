@@ -58,6 +58,18 @@ SourceLoc loc_at(const SourceFile& file, size_t pos) {
   return SourceLoc{&file, line, static_cast<uint32_t>(pos - line_start + 1)};
 }
 
+// yaml-cpp leaves a UTF-8 byte order mark out of its positions; put it back so that positions
+// index the file's text and columns match its first line.
+YAML::Mark shift(YAML::Mark mark, int bom) {
+  if (!mark.is_null() && mark.pos >= 0) {
+    mark.pos += bom;
+    if (mark.line == 0) {
+      mark.column += bom;
+    }
+  }
+  return mark;
+}
+
 SourceLoc loc_of(const SourceFile& file, const YAML::Mark& mark) {
   if (mark.is_null() || mark.line < 0 || mark.column < 0) {
     return SourceLoc{&file, 0, 0};
@@ -242,13 +254,14 @@ struct Anchor {
 
 class Builder : public YAML::EventHandler {
  public:
-  Builder(const SourceFile& file, Diagnostics& diags, const YamlLimits& limits)
-      : m_file(file), m_text(file.text()), m_diags(diags), m_limits(limits) {}
+  Builder(const SourceFile& file, Diagnostics& diags, const YamlLimits& limits, int bom)
+      : m_file(file), m_text(file.text()), m_diags(diags), m_limits(limits), m_bom(bom) {}
 
   std::optional<SNode>& root() { return m_root; }
   size_t documents() const { return m_documents; }
 
-  void OnDocumentStart(const YAML::Mark& mark) override {
+  void OnDocumentStart(const YAML::Mark& raw) override {
+    const YAML::Mark mark = shift(raw, m_bom);
     ++m_documents;
     if (m_documents > 1) {
       m_extra_document = loc_of(m_file, mark);
@@ -258,7 +271,8 @@ class Builder : public YAML::EventHandler {
 
   void OnAnchor(const YAML::Mark&, const std::string& name) override { m_anchor_name = name; }
 
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+  void OnNull(const YAML::Mark& raw, YAML::anchor_t anchor) override {
+    const YAML::Mark mark = shift(raw, m_bom);
     if (m_documents > 1) {
       if (!m_frames.empty() || anchor != 0) {
         extra_document();
@@ -275,7 +289,8 @@ class Builder : public YAML::EventHandler {
     finish(Pending{std::move(node)}, anchor);
   }
 
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+  void OnAlias(const YAML::Mark& raw, YAML::anchor_t anchor) override {
+    const YAML::Mark mark = shift(raw, m_bom);
     check_extra_document();
     SourceLoc loc = loc_of(m_file, mark);
     if (anchor >= m_anchors.size() || m_anchors[anchor].name.empty()) {
@@ -309,8 +324,9 @@ class Builder : public YAML::EventHandler {
     finish(std::move(pending), 0);
   }
 
-  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+  void OnScalar(const YAML::Mark& raw, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
+    const YAML::Mark mark = shift(raw, m_bom);
     check_extra_document();
     size_t content = skip_properties(m_text, static_cast<size_t>(mark.pos));
     SNode node;
@@ -457,7 +473,8 @@ class Builder : public YAML::EventHandler {
     }
   }
 
-  void open(NodeKind kind, const YAML::Mark& mark, YAML::anchor_t anchor) {
+  void open(NodeKind kind, const YAML::Mark& raw, YAML::anchor_t anchor) {
+    const YAML::Mark mark = shift(raw, m_bom);
     check_extra_document();
     SourceLoc loc = loc_of(m_file, mark);
     if (m_frames.size() >= m_limits.max_depth) {
@@ -656,6 +673,7 @@ class Builder : public YAML::EventHandler {
   const std::string& m_text;
   Diagnostics& m_diags;
   const YamlLimits& m_limits;
+  int m_bom;
   std::optional<SNode> m_root;
   std::vector<Frame> m_frames;
   std::vector<Pending> m_pending;
@@ -716,16 +734,18 @@ std::optional<SNode> parse_yaml(const SourceFile& file, Diagnostics& diags,
     return std::nullopt;
   }
   size_t errors_before = diags.error_count();
+  int bom = text.starts_with("\xef\xbb\xbf") ? 3 : 0;
   MemoryBuf buffer(text.data(), text.size());
   std::istream in(&buffer);
-  Builder builder(file, diags, limits);
+  Builder builder(file, diags, limits, bom);
   try {
     YAML::Parser parser(in);
     while (parser.HandleNextDocument(builder)) {
     }
   } catch (const Abort&) {
     return std::nullopt;
-  } catch (const YAML::Exception& e) {
+  } catch (const YAML::Exception& raw) {
+    YAML::Exception e(shift(raw.mark, bom), raw.msg);
     if (builder.documents() > 1) {
       // Whatever is wrong in a second document, the second document is the problem.
       builder.report_extra_document();

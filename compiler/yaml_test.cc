@@ -105,6 +105,18 @@ TEST_F(YamlTest, ColumnsCountBytes) {
   EXPECT_EQ(where(p.root->entries[0].value.loc), "1:8");
 }
 
+TEST_F(YamlTest, ByteOrderMarkKeepsPositionsInTheText) {
+  Parsed p = parse("\xef\xbb\xbf" "a: \"x\"\nb: 'y\n");
+  EXPECT_FALSE(p.root);
+  EXPECT_EQ(p.text.substr(0, p.text.find('\n')),
+            "s.yml:2:4: error: quoted string is not closed before the end of the file [STK001]");
+  Parsed ok = parse("\xef\xbb\xbf" "a: \"x\"\n");
+  ASSERT_TRUE(ok.root) << ok.text;
+  EXPECT_TRUE(ok.root->find("a")->quoted);
+  EXPECT_EQ(where(ok.root->find("a")->loc), "1:7");
+  EXPECT_EQ(error("\xef\xbb\xbf" "a: b: c\n"), "s.yml:1:8: error: illegal map value [STK001]");
+}
+
 TEST_F(YamlTest, AnchoredValueIsLocatedAtItsContent) {
   Parsed p = parse("a: &x\n  \"q\"\nb: &y [1]\n");
   ASSERT_TRUE(p.root) << p.text;
