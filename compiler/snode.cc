@@ -323,8 +323,8 @@ void resolve_plain_scalar(SNode& node) {
       if (negative && magnitude <= k_int64_max + 1) {
         node.kind = NodeKind::scalar;
         node.type = ScalarType::integer;
-        node.int_value = magnitude == k_int64_max + 1 ? INT64_MIN
-                                                       : -static_cast<int64_t>(magnitude);
+        node.int_value =
+            magnitude == k_int64_max + 1 ? INT64_MIN : -static_cast<int64_t>(magnitude);
         return;
       }
       if (!negative && magnitude <= k_int64_max) {

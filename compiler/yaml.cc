@@ -127,9 +127,9 @@ bool check_encoding(const SourceFile& file, Diagnostics& diags) {
     }
     ok = ok && cp >= min && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff);
     if (!ok) {
-      diags.error(k_syntax, loc_at(file, i),
-                  fmt::format("invalid UTF-8 byte {} (stack files must be UTF-8 text)",
-                              describe_byte(c)));
+      diags.error(
+          k_syntax, loc_at(file, i),
+          fmt::format("invalid UTF-8 byte {} (stack files must be UTF-8 text)", describe_byte(c)));
       return false;
     }
     i += len;
@@ -208,6 +208,12 @@ const char* kind_name(const SNode& node) {
   return "value";
 }
 
+// "an integer", "a mapping": for messages.
+std::string a_kind(const SNode& node) {
+  std::string_view kind = kind_name(node);
+  return fmt::format("{} {}", kind.starts_with('i') ? "an" : "a", kind);
+}
+
 size_t count_nodes(const SNode& node) {
   size_t count = 1;
   for (const SNode& item : node.items) {
@@ -262,6 +268,17 @@ class Builder : public YAML::EventHandler {
 
   void OnDocumentStart(const YAML::Mark& raw) override {
     const YAML::Mark mark = shift(raw, m_bom);
+    // yaml-cpp 0.7 can get stuck on a stray character (a leading ',') and start empty documents
+    // at the same place forever (fixed upstream in 0.9, bc67157).
+    if (m_documents > 0 && mark.pos <= m_last_document_pos) {
+      SourceLoc loc = loc_of(m_file, mark);
+      size_t pos = static_cast<size_t>(std::max(mark.pos, 0));
+      std::string what = pos < m_text.size() ? fmt::format("unexpected '{}'", m_text[pos])
+                                             : std::string("unexpected end of file");
+      m_diags.error(k_syntax, loc, what + "; the YAML parser cannot continue here");
+      throw Abort{};
+    }
+    m_last_document_pos = mark.pos;
     ++m_documents;
     if (m_documents > 1) {
       m_extra_document = loc_of(m_file, mark);
@@ -396,8 +413,7 @@ class Builder : public YAML::EventHandler {
     size_t len = 0;
     if (rest.starts_with("~")) {
       len = 1;
-    } else if (rest.starts_with("null") || rest.starts_with("Null") ||
-               rest.starts_with("NULL")) {
+    } else if (rest.starts_with("null") || rest.starts_with("Null") || rest.starts_with("NULL")) {
       len = 4;
     } else {
       return false;
@@ -434,8 +450,7 @@ class Builder : public YAML::EventHandler {
     } else {
       short_tag = {};
     }
-    if (short_tag != "int" && short_tag != "float" && short_tag != "bool" &&
-        short_tag != "null") {
+    if (short_tag != "int" && short_tag != "float" && short_tag != "bool" && short_tag != "null") {
       node.kind = NodeKind::scalar;
       node.type = ScalarType::string;
       return;
@@ -457,18 +472,18 @@ class Builder : public YAML::EventHandler {
       ok = node.kind == NodeKind::null;
     }
     if (!ok) {
-      m_diags.error(k_tag, node.loc,
-                    fmt::format("cannot use {} '{}' as !!{}", kind_name(node), node.text,
-                                short_tag));
+      m_diags.error(
+          k_tag, node.loc,
+          fmt::format("cannot use {} '{}' as !!{}", kind_name(node), node.text, short_tag));
     }
   }
 
   void count(size_t n) {
     m_nodes += n;
     if (m_nodes > m_limits.max_nodes) {
-      m_diags.error(k_limit, SourceLoc{&m_file, 0, 0},
-                    fmt::format("file has more than {} values; refusing to load it",
-                                m_limits.max_nodes));
+      m_diags.error(
+          k_limit, SourceLoc{&m_file, 0, 0},
+          fmt::format("file has more than {} values; refusing to load it", m_limits.max_nodes));
       throw Abort{};
     }
   }
@@ -479,8 +494,7 @@ class Builder : public YAML::EventHandler {
     SourceLoc loc = loc_of(m_file, mark);
     if (m_frames.size() >= m_limits.max_depth) {
       m_diags.error(k_limit, loc,
-                    fmt::format("values are nested more than {} levels deep",
-                                m_limits.max_depth));
+                    fmt::format("values are nested more than {} levels deep", m_limits.max_depth));
       throw Abort{};
     }
     size_t content = skip_properties(m_text, static_cast<size_t>(mark.pos));
@@ -592,8 +606,8 @@ class Builder : public YAML::EventHandler {
     auto bad = [&] {
       m_diags.error(k_merge, value.node.loc,
                     fmt::format("merge key '<<' needs a mapping or a sequence of mappings, not "
-                                "{} {}",
-                                value.from_alias ? "an alias to a" : "a", kind_name(value.node)));
+                                "{}{}",
+                                value.from_alias ? "an alias to " : "", a_kind(value.node)));
     };
     auto add = [&](SNode& from) {
       for (SEntry& entry : from.entries) {
@@ -613,9 +627,8 @@ class Builder : public YAML::EventHandler {
     for (SNode& item : value.node.items) {
       if (!item.is_mapping()) {
         m_diags.error(k_merge, item.loc,
-                      fmt::format("merge key '<<' needs a sequence of mappings; this item is a "
-                                  "{}",
-                                  kind_name(item)));
+                      fmt::format("merge key '<<' needs a sequence of mappings; this item is {}",
+                                  a_kind(item)));
         return;
       }
     }
@@ -653,8 +666,7 @@ class Builder : public YAML::EventHandler {
     const SNode& node = key.node;
     if (node.is_mapping() || node.is_sequence()) {
       m_diags.error(k_key, node.loc,
-                    fmt::format("a {} cannot be a mapping key; keys must be strings",
-                                kind_name(node)));
+                    fmt::format("{} cannot be a mapping key; keys must be strings", a_kind(node)));
       return;
     }
     if (node.is_null()) {
@@ -663,9 +675,8 @@ class Builder : public YAML::EventHandler {
     }
     if (node.type != ScalarType::string) {
       m_diags.error(k_key, node.loc,
-                    fmt::format("mapping key {} is a {}, not a string; quote it (\"{}\")",
-                                node.text.empty() ? "''" : node.text, kind_name(node),
-                                node.text));
+                    fmt::format("mapping key {} is {}, not a string; quote it (\"{}\")", node.text,
+                                a_kind(node), node.text));
     }
   }
 
@@ -680,6 +691,7 @@ class Builder : public YAML::EventHandler {
   std::vector<Anchor> m_anchors;  // by yaml-cpp's anchor number
   std::string m_anchor_name;
   size_t m_documents = 0;
+  int m_last_document_pos = -1;
   SourceLoc m_extra_document;
   size_t m_nodes = 0;
   size_t m_alias_nodes = 0;
@@ -751,7 +763,8 @@ std::optional<SNode> parse_yaml(const SourceFile& file, Diagnostics& diags,
       builder.report_extra_document();
       return std::nullopt;
     }
-    diags.error(k_syntax, loc_of(file, e.mark), syntax_message(file, e));
+    diags.error(e.msg == YAML::ErrorMsg::UNKNOWN_ANCHOR ? k_alias : k_syntax, loc_of(file, e.mark),
+                syntax_message(file, e));
     return std::nullopt;
   }
   std::optional<SNode>& root = builder.root();
@@ -762,7 +775,7 @@ std::optional<SNode> parse_yaml(const SourceFile& file, Diagnostics& diags,
   }
   if (!root->is_mapping()) {
     diags.error(k_document, root->loc,
-                fmt::format("top-level object must be a mapping, not a {}", kind_name(*root)));
+                fmt::format("top-level object must be a mapping, not {}", a_kind(*root)));
     return std::nullopt;
   }
   if (diags.error_count() > errors_before) {
