@@ -75,10 +75,10 @@ ParsedIp parse_ip(const std::string& ip) {
   }
   bool all_zero = std::all_of(bytes.begin(), bytes.end(), [](unsigned char b) { return b == 0; });
   // Go compares against both :: and the 16-byte form of 0.0.0.0 (::ffff:0.0.0.0).
-  bool v4_zero = std::all_of(bytes.begin(), bytes.begin() + 10,
-                             [](unsigned char b) { return b == 0; }) &&
-                 bytes[10] == 0xFF && bytes[11] == 0xFF && bytes[12] == 0 && bytes[13] == 0 &&
-                 bytes[14] == 0 && bytes[15] == 0;
+  bool v4_zero =
+      std::all_of(bytes.begin(), bytes.begin() + 10, [](unsigned char b) { return b == 0; }) &&
+      bytes[10] == 0xFF && bytes[11] == 0xFF && bytes[12] == 0 && bytes[13] == 0 &&
+      bytes[14] == 0 && bytes[15] == 0;
   return {true, all_zero || v4_zero};
 }
 
@@ -86,9 +86,7 @@ ParsedIp parse_ip(const std::string& ip) {
 // Go's AddrError ("address [::1:: missing ']' in address").
 tl::expected<std::string, std::string> strip_brackets(const std::string& ip) {
   const std::string hostport = ip + ":";
-  auto fail = [&](const char* why) {
-    return tl::unexpected("address " + hostport + ": " + why);
-  };
+  auto fail = [&](const char* why) { return tl::unexpected("address " + hostport + ": " + why); };
   size_t last_colon = hostport.rfind(':');
   size_t end = hostport.find(']');
   if (end == std::string::npos) {
@@ -238,8 +236,8 @@ tl::expected<PortSpec, std::string> parse_port_spec(std::string_view spec) {
       published = *parse_port_range(m.binding_host_port);
     }
     for (uint64_t p = published.start; p <= published.end; ++p) {
-      result.ports.push_back(PortConfig{"ingress", static_cast<uint32_t>(m.target),
-                                        static_cast<uint32_t>(p), proto});
+      result.ports.push_back(
+          PortConfig{"ingress", static_cast<uint32_t>(m.target), static_cast<uint32_t>(p), proto});
     }
   }
   return result;

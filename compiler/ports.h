@@ -15,10 +15,10 @@
 namespace stackc {
 
 struct PortConfig {
-  std::string mode;       // always "ingress" for the short syntax
-  uint32_t target = 0;    // 0 prints as absent (port "0" is accepted)
-  uint32_t published = 0; // 0 = not published
-  std::string protocol;   // "tcp" | "udp" | "sctp", lower-cased
+  std::string mode;        // always "ingress" for the short syntax
+  uint32_t target = 0;     // 0 prints as absent (port "0" is accepted)
+  uint32_t published = 0;  // 0 = not published
+  std::string protocol;    // "tcp" | "udp" | "sctp", lower-cased
   bool operator==(const PortConfig&) const = default;
 };
 
@@ -33,10 +33,10 @@ struct PortSpec {
 };
 
 // `[ip:][published[-range]:]target[-range][/proto]`, or a bare number. IPv6 addresses may be
-// bracketed ("[::1]:80:80") or not ("::1:80:80"). Errors are nat's texts ("invalid containerPort: x",
-// "invalid hostPort: 1.2.3.4", "invalid proto: xyz", "no port specified: 80:<empty>",
-// "invalid IP address: abc", "invalid ranges specified for container and host Ports: 8-10 and
-// 8-9"); the reference's schema check reports all of them as "Does not match format 'ports'".
+// bracketed ("[::1]:80:80") or not ("::1:80:80"). Errors are nat's texts ("invalid containerPort:
+// x", "invalid hostPort: 1.2.3.4", "invalid proto: xyz", "no port specified: 80:<empty>", "invalid
+// IP address: abc", "invalid ranges specified for container and host Ports: 8-10 and 8-9"); the
+// reference's schema check reports all of them as "Does not match format 'ports'".
 tl::expected<PortSpec, std::string> parse_port_spec(std::string_view spec);
 
 // One extra_hosts list entry in the loader's normal form "host:ip": split at the first "=", else at

@@ -1,8 +1,8 @@
 #include "compiler/units.h"
 
+#include <locale.h>
 #include <cmath>
 #include <cstdlib>
-#include <locale.h>
 #include <limits>
 #include <optional>
 
@@ -238,11 +238,18 @@ int64_t go_float_to_int64(double f) {
 // Decodes one UTF-8 sequence at s[i]; returns its length, or 0 if it is not valid UTF-8.
 size_t utf8_length(std::string_view s, size_t i, uint32_t& code_point) {
   auto b0 = static_cast<unsigned char>(s[i]);
-  size_t length = b0 < 0x80 ? 1 : (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xE ? 3 : (b0 >> 3) == 0x1E ? 4 : 0;
+  size_t length = b0 < 0x80           ? 1
+                  : (b0 >> 5) == 0x6  ? 2
+                  : (b0 >> 4) == 0xE  ? 3
+                  : (b0 >> 3) == 0x1E ? 4
+                                      : 0;
   if (length == 0 || i + length > s.size()) {
     return 0;
   }
-  code_point = length == 1 ? b0 : length == 2 ? (b0 & 0x1F) : length == 3 ? (b0 & 0x0F) : (b0 & 0x07);
+  code_point = length == 1   ? b0
+               : length == 2 ? (b0 & 0x1F)
+               : length == 3 ? (b0 & 0x0F)
+                             : (b0 & 0x07);
   for (size_t k = 1; k < length; ++k) {
     auto b = static_cast<unsigned char>(s[i + k]);
     if ((b & 0xC0) != 0x80) {
@@ -278,8 +285,8 @@ std::optional<Wide> parse_rat_integer(std::string_view s, bool leading_zero_octa
       digits = s.substr(1);
     }
   }
-  if (digits.empty() || (base != 10 && digits.find('_') != std::string_view::npos &&
-                         !underscore_ok(s))) {
+  if (digits.empty() ||
+      (base != 10 && digits.find('_') != std::string_view::npos && !underscore_ok(s))) {
     return std::nullopt;
   }
   Wide value = 0;
@@ -314,15 +321,33 @@ std::string go_quote(std::string_view text) {
     auto byte = static_cast<unsigned char>(c);
     if (byte < 0x80) {
       switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\a': out += "\\a"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\v': out += "\\v"; break;
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\a':
+          out += "\\a";
+          break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\v':
+          out += "\\v";
+          break;
         default:
           if (byte < 0x20 || byte == 0x7F) {
             append_hex_byte(out, byte);

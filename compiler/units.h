@@ -24,12 +24,11 @@ tl::expected<int64_t, std::string> parse_duration(std::string_view text);
 std::string format_duration(int64_t nanoseconds);
 
 // go-units `RAMInBytes` (v0.5): a decimal number (Go float syntax), an optional single space, and
-// an optional case-insensitive suffix b, k, m, g, t, p followed by nothing, "b" or "ib" (1024-based).
-// "512M" -> 536870912, "1.5GB" -> 1610612736, "1 KiB" -> 1024, "0.5b" -> 0. Fractions truncate.
-// Errors: "invalid size: '-1'", "invalid suffix: 'x'",
-// `strconv.ParseFloat: parsing "5 ": invalid syntax`. A result beyond int64 becomes INT64_MIN, as
-// Go's float-to-int conversion does on amd64 (the reference prints "-9223372036854775808" for
-// "8192p").
+// an optional case-insensitive suffix b, k, m, g, t, p followed by nothing, "b" or "ib"
+// (1024-based). "512M" -> 536870912, "1.5GB" -> 1610612736, "1 KiB" -> 1024, "0.5b" -> 0. Fractions
+// truncate. Errors: "invalid size: '-1'", "invalid suffix: 'x'", `strconv.ParseFloat: parsing "5 ":
+// invalid syntax`. A result beyond int64 becomes INT64_MIN, as Go's float-to-int conversion does on
+// amd64 (the reference prints "-9223372036854775808" for "8192p").
 tl::expected<int64_t, std::string> parse_bytes(std::string_view text);
 
 // docker `opts.ParseCPUs`: a big.Rat ("0.5", "1.5e0", "1/2", "0x10") times 1e9 that must be a whole

@@ -49,8 +49,8 @@ bool is_letter(char32_t cp) {
 }
 
 bool is_propagation(std::string_view option) {
-  return option == "rprivate" || option == "private" || option == "rshared" ||
-         option == "shared" || option == "rslave" || option == "slave";
+  return option == "rprivate" || option == "private" || option == "rshared" || option == "shared" ||
+         option == "rslave" || option == "slave";
 }
 
 // The field being accumulated; `runes` counts code points for the drive-letter rule.
@@ -271,8 +271,8 @@ tl::expected<ResolvedBindSource, std::string> resolve_bind_source(
   }
   if (!path.empty() && path[0] != '/' && !is_windows_abs(path)) {
     // filepath.Join skips empty elements, then cleans.
-    path = working_dir.empty() ? clean_path(path)
-                               : clean_path(std::string(working_dir) + "/" + path);
+    path =
+        working_dir.empty() ? clean_path(path) : clean_path(std::string(working_dir) + "/" + path);
   }
   result.path = std::move(path);
   return result;

@@ -12,8 +12,8 @@
 namespace stackc {
 
 struct VolumeSpec {
-  std::string type;         // "volume" or "bind"
-  std::string source;       // empty for an anonymous volume
+  std::string type;    // "volume" or "bind"
+  std::string source;  // empty for an anonymous volume
   std::string target;
   bool read_only = false;   // the last of "ro"/"rw" wins
   std::string propagation;  // bind.propagation; empty = not set (the last propagation option wins)
@@ -42,7 +42,8 @@ struct ResolvedBindSource {
 // becomes `home`; a path that is not absolute (neither '/'-rooted nor a Windows absolute path such
 // as "C:\x" or "\\server\share\dir") is joined to `working_dir` and lexically cleaned like Go's
 // filepath.Join. Absolute paths are returned unchanged (not cleaned).
-// Error: an empty source ("invalid mount config for type \"bind\": field Source must not be empty").
+// Error: an empty source ("invalid mount config for type \"bind\": field Source must not be
+// empty").
 tl::expected<ResolvedBindSource, std::string> resolve_bind_source(
     std::string_view source, std::string_view working_dir, std::optional<std::string_view> home);
 
