@@ -1,6 +1,7 @@
 #include "compiler/units.h"
 
 #include <locale.h>
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -271,7 +272,7 @@ using Wide = unsigned __int128;
 constexpr Wide k_wide_limit = static_cast<Wide>(1) << 120;  // headroom for * 1e9 below 2^127
 
 // An unsigned integer with an optional base prefix (0b, 0o, 0x, and "0" = octal when
-// `leading_zero_octal`), with Go's digit-separating underscores allowed only after a prefix.
+// `leading_zero_octal`), with Go's digit-separating underscores.
 std::optional<Wide> parse_rat_integer(std::string_view s, bool leading_zero_octal) {
   int base = 10;
   std::string_view digits = s;
@@ -285,14 +286,13 @@ std::optional<Wide> parse_rat_integer(std::string_view s, bool leading_zero_octa
       digits = s.substr(1);
     }
   }
-  if (digits.empty() ||
-      (base != 10 && digits.find('_') != std::string_view::npos && !underscore_ok(s))) {
+  if (digits.empty() || (digits.find('_') != std::string_view::npos && !underscore_ok(s))) {
     return std::nullopt;
   }
   Wide value = 0;
   bool any = false;
   for (char c : digits) {
-    if (c == '_' && base != 10) {
+    if (c == '_') {
       continue;
     }
     char l = lower(c);
@@ -610,39 +610,44 @@ tl::expected<int64_t, std::string> parse_cpus(std::string_view text) {
     }
     return finish(scaled / *b);
   }
+  // Float form: an optional base prefix (0b, 0o, 0x; a plain leading 0 stays decimal), a mantissa
+  // with an optional '.', then a base-10 "e" exponent (not after 0x) or a base-2 "p" exponent.
+  // The value is digits * base^-fraction * 10^e * 2^p; times 1e9 it must be an integer.
+  int base = 10;
+  int bits_per_digit = 0;  // log2(base) for the power-of-two bases
+  size_t i = 0;
   if (s.size() >= 2 && s[0] == '0' &&
       (lower(s[1]) == 'x' || lower(s[1]) == 'b' || lower(s[1]) == 'o')) {
-    auto value = parse_rat_integer(s, false);
-    if (!value) {
-      return unparseable();
-    }
-    return finish(*value * 1000000000u);
+    base = lower(s[1]) == 'x' ? 16 : lower(s[1]) == 'b' ? 2 : 8;
+    bits_per_digit = base == 16 ? 4 : base == 2 ? 1 : 3;
+    i = 2;
   }
-  // Decimal mantissa with optional fraction and base-10 exponent: value = digits * 10^(e - frac).
   std::string digits;
   int64_t fraction_digits = 0;
   bool saw_dot = false;
-  bool saw_digit = false;
-  size_t i = 0;
   for (; i < s.size(); ++i) {
-    char c = s[i];
-    if (is_digit(c)) {
-      digits += c;
-      saw_digit = true;
-      fraction_digits += saw_dot ? 1 : 0;
-    } else if (c == '.' && !saw_dot) {
-      saw_dot = true;
-    } else if (c == '_') {
+    char c = lower(s[i]);
+    int d = is_digit(c) ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : 99;
+    if (c == '_') {
       continue;
-    } else {
+    }
+    if (c == '.' && !saw_dot) {
+      saw_dot = true;
+      continue;
+    }
+    if (d >= base) {
       break;
     }
+    digits += static_cast<char>(d);
+    fraction_digits += saw_dot ? 1 : 0;
   }
-  if (!saw_digit || !underscore_ok(s.substr(0, i))) {
+  if (digits.empty() || !underscore_ok(s.substr(0, i))) {
     return unparseable();
   }
-  int64_t exponent = 0;
-  if (i < s.size() && lower(s[i]) == 'e') {
+  int64_t exp10 = 0;
+  int64_t exp2 = 0;
+  if (i < s.size() && (lower(s[i]) == 'p' || (lower(s[i]) == 'e' && base != 16))) {
+    bool binary = lower(s[i]) == 'p';
     ++i;
     bool exp_negative = false;
     if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
@@ -650,46 +655,72 @@ tl::expected<int64_t, std::string> parse_cpus(std::string_view text) {
       ++i;
     }
     size_t start = i;
+    int64_t exponent = 0;
     for (; i < s.size() && is_digit(s[i]); ++i) {
-      if (exponent < 1000000) {
-        exponent = exponent * 10 + (s[i] - '0');
-      }
+      exponent = std::min<int64_t>(exponent * 10 + (s[i] - '0'), 1'000'000);
     }
     if (i == start) {
       return unparseable();
     }
-    exponent = exp_negative ? -exponent : exponent;
+    (binary ? exp2 : exp10) = exp_negative ? -exponent : exponent;
   }
   if (i != s.size()) {
     return unparseable();
   }
-  size_t first_nonzero = digits.find_first_not_of('0');
-  if (first_nonzero == std::string::npos) {
+  // Drop leading zeros, and trailing zeros into the exponents, so that only significant digits
+  // have to fit in 128 bits.
+  size_t first = 0;
+  while (first < digits.size() && digits[first] == 0) {
+    ++first;
+  }
+  if (first == digits.size()) {
     return 0;
   }
-  digits.erase(0, first_nonzero);
-  int64_t shift = 9 + exponent - fraction_digits;
-  if (shift < 0) {
-    // Dropping -shift digits must only drop zeros, or the value is not a whole nano-CPU count.
-    size_t drop = static_cast<size_t>(-shift);
-    if (drop > digits.size() ||
-        digits.find_first_not_of('0', digits.size() - drop) != std::string::npos) {
-      return tl::unexpected(std::string("value is too precise"));
+  digits.erase(0, first);
+  while (digits.back() == 0) {
+    digits.pop_back();
+    if (fraction_digits > 0) {
+      --fraction_digits;
+    } else if (base == 10) {
+      ++exp10;
+    } else {
+      exp2 += bits_per_digit;
     }
-    digits.resize(digits.size() - drop);
-    shift = 0;
   }
-  if (static_cast<int64_t>(digits.size()) + shift > 20) {
+  if (base == 10) {
+    exp10 -= fraction_digits;
+  } else {
+    exp2 -= bits_per_digit * fraction_digits;
+  }
+  exp10 += 9;  // nano-CPUs
+  Wide numerator = 0;
+  for (char d : digits) {
+    if (numerator >= k_wide_limit / static_cast<Wide>(base)) {
+      return out_of_range();
+    }
+    numerator = numerator * static_cast<Wide>(base) + static_cast<Wide>(d);
+  }
+  Wide denominator = 1;
+  // Multiplies `target` by factor^count; false when it would pass 2^120.
+  auto scale = [](Wide& target, Wide factor, int64_t count) {
+    for (int64_t k = 0; k < count; ++k) {
+      if (target >= k_wide_limit / factor) {
+        return false;
+      }
+      target *= factor;
+    }
+    return true;
+  };
+  if (!scale(numerator, 10, std::max<int64_t>(exp10, 0)) ||
+      !scale(numerator, 2, std::max<int64_t>(exp2, 0))) {
     return out_of_range();
   }
-  Wide nano = 0;
-  for (char c : digits) {
-    nano = nano * 10 + static_cast<Wide>(c - '0');
+  // A denominator past 2^120 cannot divide the smaller non-zero numerator: too precise.
+  if (!scale(denominator, 10, std::max<int64_t>(-exp10, 0)) ||
+      !scale(denominator, 2, std::max<int64_t>(-exp2, 0)) || numerator % denominator != 0) {
+    return tl::unexpected(std::string("value is too precise"));
   }
-  for (int64_t k = 0; k < shift; ++k) {
-    nano *= 10;
-  }
-  return finish(nano);
+  return finish(numerator / denominator);
 }
 
 }  // namespace stackc

@@ -31,12 +31,11 @@ std::string format_duration(int64_t nanoseconds);
 // amd64 (the reference prints "-9223372036854775808" for "8192p").
 tl::expected<int64_t, std::string> parse_bytes(std::string_view text);
 
-// docker `opts.ParseCPUs`: a big.Rat ("0.5", "1.5e0", "1/2", "0x10") times 1e9 that must be a whole
-// number of nano-CPUs. "0.5" -> 500000000. Negative values parse (the daemon rejects them).
-// Errors: "failed to parse abc as a rational number", "value is too precise".
-// Not supported (reported as unparseable): base-prefixed mantissas with a fraction or a "p"
-// exponent ("0x1.8p1") and binary "p" exponents on decimals; values beyond int64 give
-// "value is out of range" where Go would silently wrap.
+// docker `opts.ParseCPUs`: a big.Rat times 1e9 that must be a whole number of nano-CPUs: "0.5",
+// "1.5e0", "1/2", "0x10", "0x1.8", "1p-1", "010/4" (octal in the fraction form) all parse.
+// "0.5" -> 500000000. Negative values parse (the daemon rejects them).
+// Errors: "failed to parse abc as a rational number", "value is too precise". A value beyond
+// int64 gives "value is out of range" where the reference silently wraps.
 tl::expected<int64_t, std::string> parse_cpus(std::string_view text);
 
 // Go `strconv.Quote`-style quoting used inside error texts ("5 " -> "\"5 \"").

@@ -289,6 +289,35 @@ TEST(Units, CpusLikeTheReference) {
       {"1/0x2", 500'000'000, ""},
       {"0x_1", 1'000'000'000, ""},
       {"0", 0, ""},
+      {"1_0/2", 5'000'000'000, ""},
+      {"1.5p1", 3'000'000'000, ""},
+      {"0b1.1e1", 15'000'000'000, ""},
+      {"0x1.8", 1'500'000'000, ""},
+      {"00.5", 500'000'000, ""},
+      {"0x.8", 500'000'000, ""},
+      {"0x.8p0", 500'000'000, ""},
+      {"0.5p1", 1'000'000'000, ""},
+      {"0o1.4", 1'500'000'000, ""},
+      {"0B1", 1'000'000'000, ""},
+      {"0X1P-1", 500'000'000, ""},
+      {"0x1e1", 481'000'000'000, ""},
+      {"1/0_1", 1'000'000'000, ""},
+      {"0_1", 1'000'000'000, ""},
+      {"01.5", 1'500'000'000, ""},
+      {"1P1", 2'000'000'000, ""},
+      {"1_000.5", 1'000'500'000'000, ""},
+      {"100000000000000000000000000000000000000000000e-40", 10'000'000'000'000, ""},
+      {"0x1p-1", 500'000'000, ""},
+      {"1p-1", 500'000'000, ""},
+      {"1e-100000", 0, "value is too precise"},
+      {"5e-10p1", 0, "failed to parse 5e-10p1 as a rational number"},
+      {"0x", 0, "failed to parse 0x as a rational number"},
+      {"0x1p", 0, "failed to parse 0x1p as a rational number"},
+      {"1.5e", 0, "failed to parse 1.5e as a rational number"},
+      {"0x1.8p1/2", 0, "failed to parse 0x1.8p1/2 as a rational number"},
+      {"1._5", 0, "failed to parse 1._5 as a rational number"},
+      {"0.000000000500000000000000000000000000000000000000000000", 0, "value is too precise"},
+      {"1e-40", 0, "value is too precise"},
       {"abc", 0, "failed to parse abc as a rational number"},
       {"0.0000000001", 0, "value is too precise"},
       {"1/3", 0, "value is too precise"},
@@ -327,6 +356,7 @@ TEST(Units, CpusBeyondInt64AreRefused) {
   EXPECT_EQ(parse_cpus("9223372036854775807").error(), "value is out of range");
   EXPECT_EQ(parse_cpus("1e30").error(), "value is out of range");
   EXPECT_EQ(parse_cpus("9.3e9").error(), "value is out of range");
+  EXPECT_EQ(parse_cpus("1e100000").error(), "value is out of range");
 }
 
 TEST(Units, GoQuote) {
