@@ -1,5 +1,6 @@
 #include "compiler/ports.h"
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -212,6 +213,36 @@ TEST(Ports, ExtraHostSwarmNotation) {
   EXPECT_EQ(extra_host_to_swarm("h2:::1"), "::1 h2");
   EXPECT_EQ(extra_host_to_swarm("h6:"), " h6");
   EXPECT_EQ(extra_host_to_swarm("nocolon"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace stackc
+
+namespace stackc {
+namespace {
+
+// Arbitrary input never crashes (this runs under ASan/UBSan); accepted specs stay in range.
+TEST(Ports, ArbitraryInputIsHandled) {
+  std::mt19937_64 rng(11);
+  const std::string_view alphabet = "0123456789:-/[]tcpudsa.f%x ";
+  for (int i = 0; i < 20000; ++i) {
+    std::string text;
+    for (size_t n = rng() % 16; n > 0; --n) {
+      text += alphabet[rng() % alphabet.size()];
+    }
+    auto parsed = parse_port_spec(text);
+    if (!parsed) {
+      EXPECT_FALSE(parsed.error().empty()) << text;
+      continue;
+    }
+    EXPECT_FALSE(parsed->ports.empty()) << text;
+    for (const PortConfig& port : parsed->ports) {
+      EXPECT_EQ(port.mode, "ingress");
+      EXPECT_TRUE(port.protocol == "tcp" || port.protocol == "udp" || port.protocol == "sctp");
+      EXPECT_LE(port.target, 65535u);
+      EXPECT_LE(port.published, 65535u);
+    }
+  }
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "compiler/units.h"
 
 #include <limits>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -365,6 +366,59 @@ TEST(Units, GoQuote) {
   EXPECT_EQ(go_quote("\n\x01"), "\"\\n\\x01\"");
   EXPECT_EQ(go_quote("é"), "\"é\"");
   EXPECT_EQ(go_quote("\xff"), "\"\\xff\"");
+}
+
+}  // namespace
+}  // namespace stackc
+
+namespace stackc {
+namespace {
+
+std::string random_text(std::mt19937_64& rng, std::string_view alphabet, size_t max_length) {
+  std::string text;
+  size_t length = rng() % (max_length + 1);
+  for (size_t i = 0; i < length; ++i) {
+    text += alphabet[rng() % alphabet.size()];
+  }
+  return text;
+}
+
+// Go's Duration.String output always parses back to the same value.
+TEST(Units, FormattedDurationsParseBack) {
+  std::mt19937_64 rng(42);
+  std::vector<int64_t> values = {0,
+                                 1,
+                                 -1,
+                                 999,
+                                 1000,
+                                 999'999'999,
+                                 1'000'000'000,
+                                 k_int64_min,
+                                 std::numeric_limits<int64_t>::max()};
+  for (int i = 0; i < 2000; ++i) {
+    values.push_back(static_cast<int64_t>(rng()) >> (rng() % 64));
+  }
+  for (int64_t value : values) {
+    std::string text = format_duration(value);
+    EXPECT_EQ(parse_duration(text), value) << text;
+  }
+}
+
+// Arbitrary input never crashes (this runs under ASan/UBSan) and keeps the documented ranges.
+TEST(Units, ArbitraryInputIsHandled) {
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 20000; ++i) {
+    std::string text = random_text(rng, "0123456789.+-_ eEpPxXbBoO/kKmMgGtTiIsuhn\xC2\xB5", 12);
+    if (auto bytes = parse_bytes(text)) {
+      EXPECT_TRUE(*bytes >= 0 || *bytes == k_int64_min) << text;
+    }
+    if (auto duration = parse_duration(text)) {
+      EXPECT_EQ(parse_duration(format_duration(*duration)), *duration) << text;
+    }
+    if (auto cpus = parse_cpus(text)) {
+      EXPECT_TRUE(*cpus <= 0 || text[0] != '-') << text;
+    }
+  }
 }
 
 }  // namespace
