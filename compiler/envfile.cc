@@ -30,8 +30,8 @@ class LineIndex {
     }
   }
   SourceLoc loc(const SourceFile& file, size_t offset) const {
-    size_t line = static_cast<size_t>(
-        std::upper_bound(m_starts.begin(), m_starts.end(), offset) - m_starts.begin());
+    size_t line = static_cast<size_t>(std::upper_bound(m_starts.begin(), m_starts.end(), offset) -
+                                      m_starts.begin());
     return SourceLoc{&file, static_cast<uint32_t>(line),
                      static_cast<uint32_t>(offset - m_starts[line - 1] + 1)};
   }
@@ -137,13 +137,28 @@ std::vector<EnvVar> parse_dotenv(const SourceFile& file, Diagnostics& diags) {
         if (quote == '"' && c == '\\' && q + 1 < text.size()) {
           char e = text[q + 1];
           switch (e) {
-            case 'n': value += '\n'; break;
-            case 'r': value += '\r'; break;
-            case 't': value += '\t'; break;
-            case '\\': value += '\\'; break;
-            case '"': value += '"'; break;
-            case '$': value += '$'; break;
-            default: value += '\\'; value += e; break;
+            case 'n':
+              value += '\n';
+              break;
+            case 'r':
+              value += '\r';
+              break;
+            case 't':
+              value += '\t';
+              break;
+            case '\\':
+              value += '\\';
+              break;
+            case '"':
+              value += '"';
+              break;
+            case '$':
+              value += '$';
+              break;
+            default:
+              value += '\\';
+              value += e;
+              break;
           }
           q += 2;
           continue;
@@ -320,8 +335,7 @@ std::vector<EnvVar> read_kvfile(const SourceFile& file, const Env& lookup, Diagn
       continue;
     }
     if (size_t space = key.find_first_of(" \t"); space != std::string_view::npos) {
-      diags.error("STK016", loc(p + space),
-                  fmt::format("variable '{}' contains whitespaces", key));
+      diags.error("STK016", loc(p + space), fmt::format("variable '{}' contains whitespaces", key));
       pos = next;
       continue;
     }

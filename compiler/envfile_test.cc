@@ -55,9 +55,9 @@ TEST(Dotenv, BasicLinesCommentsAndExport) {
       "I=x=y\n",
       diags);
   EXPECT_TRUE(diags.items().empty()) << testing::PrintToString(diag_dump(diags));
-  EXPECT_THAT(dump(vars), ElementsAre("A=1@3:1", "B=two words@4:3", "C=3@5:8", "D=4@6:9",
-                                      "E=@7:1", "F=a#b@8:1", "G=a@9:1", "H=@10:1",
-                                      "exportX=5@11:1", "I=x=y@12:1"));
+  EXPECT_THAT(dump(vars),
+              ElementsAre("A=1@3:1", "B=two words@4:3", "C=3@5:8", "D=4@6:9", "E=@7:1", "F=a#b@8:1",
+                          "G=a@9:1", "H=@10:1", "exportX=5@11:1", "I=x=y@12:1"));
 }
 
 TEST(Dotenv, QuotedValues) {
@@ -85,7 +85,10 @@ TEST(Dotenv, QuotedValues) {
 
 TEST(Dotenv, CrlfAndBom) {
   Diagnostics diags;
-  auto vars = dotenv("\xEF\xBB\xBF" "A=1\r\nB=\"x\"\r\n", diags);
+  auto vars = dotenv(
+      "\xEF\xBB\xBF"
+      "A=1\r\nB=\"x\"\r\n",
+      diags);
   EXPECT_TRUE(diags.items().empty());
   EXPECT_THAT(dump(vars), ElementsAre("A=1@1:4", "B=x@2:1"));
 }
@@ -161,7 +164,8 @@ TEST(Kvfile, ValuesAreVerbatim) {
   MapEnv process{{"D", "fromenv"}};
   Diagnostics diags;
   auto vars = kvfile(
-      "\xEF\xBB\xBF" "A=\"quoted\"\n"
+      "\xEF\xBB\xBF"
+      "A=\"quoted\"\n"
       "  B='single'  \n"
       "# c\n"
       "\n"
@@ -177,10 +181,9 @@ TEST(Kvfile, ValuesAreVerbatim) {
       " \n"
       "A=2",
       process, diags);
-  EXPECT_THAT(dump(vars),
-              ElementsAre("A=\"quoted\"@1:4", "B='single'  @2:3", "D=fromenv@5:1", "F=@7:1",
-                          "G=a=b@8:1", "H=tab@9:2", "I=nbsp@10:3", "C=x # not a comment@11:1",
-                          "J=$HOME ${X}@12:1", "A=2@15:1"));
+  EXPECT_THAT(dump(vars), ElementsAre("A=\"quoted\"@1:4", "B='single'  @2:3", "D=fromenv@5:1",
+                                      "F=@7:1", "G=a=b@8:1", "H=tab@9:2", "I=nbsp@10:3",
+                                      "C=x # not a comment@11:1", "J=$HOME ${X}@12:1", "A=2@15:1"));
   // Matching quotes are kept, but we say so (B's value ends in spaces, not a quote).
   EXPECT_THAT(diag_dump(diags),
               ElementsAre(testing::StartsWith("1:6 STK017 the quotes are part of the value")));
@@ -192,8 +195,8 @@ TEST(Kvfile, QuoteWarningOnlyForMatchingPairs) {
   Diagnostics diags;
   auto vars = kvfile("A='x'\nB=\"x'\nC='\nD=\"\"\n", process, diags);
   EXPECT_THAT(dump(vars), ElementsAre("A='x'@1:1", "B=\"x'@2:1", "C='@3:1", "D=\"\"@4:1"));
-  EXPECT_THAT(diag_dump(diags), ElementsAre(testing::StartsWith("1:3 STK017"),
-                                            testing::StartsWith("4:3 STK017")));
+  EXPECT_THAT(diag_dump(diags),
+              ElementsAre(testing::StartsWith("1:3 STK017"), testing::StartsWith("4:3 STK017")));
 }
 
 struct KvErrorRow {

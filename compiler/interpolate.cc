@@ -1,12 +1,12 @@
 #include "compiler/interpolate.h"
 
+#include <locale.h>
+#include <unistd.h>
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
-#include <locale.h>
-#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -119,15 +119,33 @@ std::string go_quote(std::string_view text) {
       continue;
     }
     switch (cp) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\a': out += "\\a"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\v': out += "\\v"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\a':
+        out += "\\a";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\v':
+        out += "\\v";
+        break;
       default:
         if (go_is_print(cp)) {
           out.append(text.substr(i, len));
@@ -277,8 +295,7 @@ std::optional<std::string> go_parse_float(std::string_view s, double& out) {
         break;
       }
       saw_dot = true;
-    } else if ((c >= '0' && c <= '9') ||
-               (hex && ascii_lower(c) >= 'a' && ascii_lower(c) <= 'f')) {
+    } else if ((c >= '0' && c <= '9') || (hex && ascii_lower(c) >= 'a' && ascii_lower(c) <= 'f')) {
       saw_digits = true;
     } else {
       break;
@@ -443,8 +460,8 @@ Substitution substitute(std::string_view text, const Env& env) {
       continue;
     }
     i = dollar + length;
-    TemplateFinding finding{TemplateFinding::Kind::unset, dollar,
-                            std::string(text.substr(dollar, length)), "", "", {}};
+    TemplateFinding finding{
+        TemplateFinding::Kind::unset, dollar, std::string(text.substr(dollar, length)), "", "", {}};
     std::optional<Split> split = split_operator(expr);
     if (!split) {
       finding.variable = std::string(expr);
@@ -461,8 +478,8 @@ Substitution substitute(std::string_view text, const Env& env) {
       bool missing = !value || (empty_counts && value->empty());
       if (!is_default && missing) {
         finding.kind = TemplateFinding::Kind::required;
-        finding.detail = fmt::format("required variable {} is missing a value: {}", split->name,
-                                     split->rest);
+        finding.detail =
+            fmt::format("required variable {} is missing a value: {}", split->name, split->rest);
         err = finding;
         continue;
       }
@@ -623,8 +640,7 @@ class Walker {
     for (const UnsetVariable& unset : m_unset) {
       Diagnostic& diagnostic = m_diags.warning(
           "STK013", unset.locs.front(),
-          fmt::format("The \"{}\" variable is not set. Defaulting to a blank string.",
-                      unset.name));
+          fmt::format("The \"{}\" variable is not set. Defaulting to a blank string.", unset.name));
       for (size_t k = 1; k < unset.locs.size(); ++k) {
         diagnostic.notes.push_back(Note{unset.locs[k], "also used here"});
       }
@@ -781,8 +797,9 @@ class Walker {
         break;
       }
       case TemplateFinding::Kind::odd_name: {
-        std::optional<Split> split = split_operator(std::string_view(warning.templ).substr(
-            warning.templ.size() > 1 && warning.templ[1] == '{' ? 2 : 1));
+        std::optional<Split> split = split_operator(
+            std::string_view(warning.templ)
+                .substr(warning.templ.size() > 1 && warning.templ[1] == '{' ? 2 : 1));
         m_diags.warning(
             "STK014", loc,
             fmt::format("docker stack deploy reads {} as the variable {} with the default {} "

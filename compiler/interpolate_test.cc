@@ -47,8 +47,8 @@ const Row k_rows[] = {
     {"${S:?m}", "v", "!required variable S is missing a value: m",
      "!required variable S is missing a value: m"},
     {"${S?m}", "v", "", "!required variable S is missing a value: m"},
-    {"${S:?}", "v", "!required variable S is missing a value: ",
-     "!required variable S is missing a value: "},
+    {"${S:?}", "v",
+     "!required variable S is missing a value: ", "!required variable S is missing a value: "},
     {"${S?}", "v", "", "!required variable S is missing a value: "},
     {"$$", "$", "$", "$"},
     {"$$S", "$S", "$S", "$S"},
@@ -133,9 +133,9 @@ TEST(Substitute, WarningsForUnsetAndQuirks) {
   for (const TemplateFinding& finding : sub.warnings) {
     got.emplace_back(finding.kind, finding.offset);
   }
-  EXPECT_THAT(got, testing::ElementsAre(std::pair{Kind::unset, 0u},           // $U
-                                        std::pair{Kind::odd_name, 15u},       // ${X:?a-b}
-                                        std::pair{Kind::hidden_error, 25u},   // $1
+  EXPECT_THAT(got, testing::ElementsAre(std::pair{Kind::unset, 0u},                 // $U
+                                        std::pair{Kind::odd_name, 15u},             // ${X:?a-b}
+                                        std::pair{Kind::hidden_error, 25u},         // $1
                                         std::pair{Kind::unbraced_modifier, 31u}));  // $W-x
   ASSERT_EQ(sub.warnings.size(), 4u);
   EXPECT_EQ(sub.warnings[0].variable, "U");
@@ -301,9 +301,8 @@ TEST(Interpolate, ExtensionsVersionAndSequencesAreInterpolated) {
 }
 
 TEST(Interpolate, NonStringScalarsAndUnchangedValuesAreLeftAlone) {
-  SNode root = service(map({{"deploy", map({{"replicas", integer(3)}})},
-                            {"image", str("plain")},
-                            {"tty", str("$X")}}));
+  SNode root = service(map(
+      {{"deploy", map({{"replicas", integer(3)}})}, {"image", str("plain")}, {"tty", str("$X")}}));
   root.find("services")->find("web")->find("image")->quoted = false;
   MapEnv env{{"X", "$X"}};  // substitutes to itself: unchanged, so not cast (docker 28.2.2)
   Diagnostics diags;
@@ -319,8 +318,8 @@ TEST(Interpolate, NonStringScalarsAndUnchangedValuesAreLeftAlone) {
 struct CastRow {
   const char* path;  // dotted, "[]" for a sequence item
   const char* value;
-  ScalarType type;   // expected type; string = not cast
-  double number;     // expected int/float/bool value
+  ScalarType type;  // expected type; string = not cast
+  double number;    // expected int/float/bool value
 };
 
 // Builds a tree holding str("${X}") at `path`.
@@ -378,8 +377,7 @@ const CastRow k_cast_rows[] = {
     {"services.web.deploy.update_config.max_failure_ratio", "0x1p2", ScalarType::floating, 4},
     {"services.web.deploy.update_config.max_failure_ratio", "0x_1p2", ScalarType::floating, 4},
     {"services.web.deploy.update_config.max_failure_ratio", "5.", ScalarType::floating, 5},
-    {"services.web.deploy.update_config.max_failure_ratio", "1.5e+3", ScalarType::floating,
-     1500},
+    {"services.web.deploy.update_config.max_failure_ratio", "1.5e+3", ScalarType::floating, 1500},
     {"services.web.deploy.update_config.max_failure_ratio", "1e-400", ScalarType::floating, 0},
     {"services.web.deploy.update_config.max_failure_ratio", "-Inf", ScalarType::floating,
      -HUGE_VAL},
@@ -556,12 +554,12 @@ TEST(Interpolate, CastFailuresAreErrorsAtTheScalar) {
 }
 
 struct ErrorRow {
-  const char* line;      // "k: <value>" as written in the file
-  const char* value;     // the scalar's text (after YAML unescaping)
-  uint32_t scalar_col;   // where the YAML layer says the value starts
+  const char* line;     // "k: <value>" as written in the file
+  const char* value;    // the scalar's text (after YAML unescaping)
+  uint32_t scalar_col;  // where the YAML layer says the value starts
   bool quoted;
   const char* message;
-  uint32_t col;          // expected column
+  uint32_t col;  // expected column
 };
 
 const ErrorRow k_error_rows[] = {
@@ -613,8 +611,8 @@ TEST(Interpolate, TemplateErrorsPointAtTheDollar) {
 TEST(Interpolate, ErrorCodesAndComposeOperatorNote) {
   SourceManager sources;
   const SourceFile* file = sources.add("s.yml", "a: ${X:+y}\nb: ${X:?}\n");
-  SNode root = map({{"a", str("${X:+y}", SourceLoc{file, 1, 4})},
-                    {"b", str("${X:?}", SourceLoc{file, 2, 4})}});
+  SNode root = map(
+      {{"a", str("${X:+y}", SourceLoc{file, 1, 4})}, {"b", str("${X:?}", SourceLoc{file, 2, 4})}});
   MapEnv env;
   Diagnostics diags;
   interpolate(root, env, diags);
