@@ -12,3 +12,13 @@ struct GlobalOptions {
 };
 
 }  // namespace stackc
+
+namespace stackc {
+
+struct ConfigOptions {
+  std::vector<std::string> files;
+  std::vector<std::string> env_files;
+};
+int run_config(const GlobalOptions& global, const ConfigOptions& options);
+
+}  // namespace stackc

@@ -38,8 +38,18 @@ std::function<int()> setup_version(CLI::App&, const GlobalOptions&) {
   };
 }
 
+std::function<int()> setup_config(CLI::App& sub, const GlobalOptions& global) {
+  auto options = std::make_shared<ConfigOptions>();
+  sub.add_option("-c,--compose-file", options->files, "Stack file (repeat to merge; - for stdin)")
+      ->required();
+  sub.add_option("--env-file", options->env_files,
+                 "Variables for interpolation (.env syntax); the environment wins");
+  return [&global, options] { return run_config(global, *options); };
+}
+
 // Every subcommand, in the order `stackc --help` lists them.
 constexpr std::array k_commands = {
+    Command{"config", "Print the merged, interpolated, normalized stack", setup_config},
     Command{"version", "Print stackc's version", setup_version},
 };
 

@@ -123,7 +123,5 @@ Substitution substitute(std::string_view text, const Env& env);
 // with notes for the other places that use them.
 void interpolate(SNode& root, const Env& env, Diagnostics& diags);
 
-// Go's strconv.Quote, as the reference prints values in its messages ("a\tb" -> "\"a\\tb\"").
-std::string go_quote(std::string_view text);
 
 }  // namespace stackc

@@ -1,4 +1,5 @@
 #include "compiler/interpolate.h"
+#include "compiler/go_quote.h"
 
 #include <cmath>
 #include <cstdlib>

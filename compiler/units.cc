@@ -1,5 +1,7 @@
 #include "compiler/units.h"
 
+#include "compiler/go_quote.h"
+
 #include <locale.h>
 #include <algorithm>
 #include <cmath>
@@ -236,36 +238,6 @@ int64_t go_float_to_int64(double f) {
   return static_cast<int64_t>(f);
 }
 
-// Decodes one UTF-8 sequence at s[i]; returns its length, or 0 if it is not valid UTF-8.
-size_t utf8_length(std::string_view s, size_t i, uint32_t& code_point) {
-  auto b0 = static_cast<unsigned char>(s[i]);
-  size_t length = b0 < 0x80           ? 1
-                  : (b0 >> 5) == 0x6  ? 2
-                  : (b0 >> 4) == 0xE  ? 3
-                  : (b0 >> 3) == 0x1E ? 4
-                                      : 0;
-  if (length == 0 || i + length > s.size()) {
-    return 0;
-  }
-  code_point = length == 1   ? b0
-               : length == 2 ? (b0 & 0x1F)
-               : length == 3 ? (b0 & 0x0F)
-                             : (b0 & 0x07);
-  for (size_t k = 1; k < length; ++k) {
-    auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0) != 0x80) {
-      return 0;
-    }
-    code_point = (code_point << 6) | (b & 0x3F);
-  }
-  static constexpr uint32_t k_min_for_length[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (code_point < k_min_for_length[length] || code_point > 0x10FFFF ||
-      (code_point >= 0xD800 && code_point <= 0xDFFF)) {
-    return 0;
-  }
-  return length;
-}
-
 // ---- big.Rat subset for ParseCPUs ----
 
 using Wide = unsigned __int128;
@@ -314,69 +286,6 @@ std::optional<Wide> parse_rat_integer(std::string_view s, bool leading_zero_octa
 
 }  // namespace
 
-std::string go_quote(std::string_view text) {
-  std::string out = "\"";
-  for (size_t i = 0; i < text.size();) {
-    char c = text[i];
-    auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x80) {
-      switch (c) {
-        case '"':
-          out += "\\\"";
-          break;
-        case '\\':
-          out += "\\\\";
-          break;
-        case '\a':
-          out += "\\a";
-          break;
-        case '\b':
-          out += "\\b";
-          break;
-        case '\f':
-          out += "\\f";
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        case '\v':
-          out += "\\v";
-          break;
-        default:
-          if (byte < 0x20 || byte == 0x7F) {
-            append_hex_byte(out, byte);
-          } else {
-            out += c;
-          }
-      }
-      ++i;
-      continue;
-    }
-    uint32_t code_point = 0;
-    size_t length = utf8_length(text, i, code_point);
-    if (length == 0) {
-      append_hex_byte(out, byte);
-      ++i;
-      continue;
-    }
-    if (code_point < 0xA0) {  // C1 controls are not printable
-      out += "\\u00";
-      out += k_hex[code_point >> 4];
-      out += k_hex[code_point & 0xF];
-    } else {
-      out.append(text.substr(i, length));
-    }
-    i += length;
-  }
-  out += '"';
-  return out;
-}
 
 tl::expected<int64_t, std::string> parse_duration(std::string_view text) {
   const std::string_view orig = text;

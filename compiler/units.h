@@ -38,7 +38,5 @@ tl::expected<int64_t, std::string> parse_bytes(std::string_view text);
 // int64 gives "value is out of range" where the reference silently wraps.
 tl::expected<int64_t, std::string> parse_cpus(std::string_view text);
 
-// Go `strconv.Quote`-style quoting used inside error texts ("5 " -> "\"5 \"").
-std::string go_quote(std::string_view text);
 
 }  // namespace stackc

@@ -1,4 +1,5 @@
 #include "compiler/units.h"
+#include "compiler/go_quote.h"
 
 #include <limits>
 #include <random>

@@ -1,0 +1,52 @@
+#include "cli/front_end.h"
+
+#include <iostream>
+
+#include "cli/exit_status.h"
+#include "compiler/envfile.h"
+#include "compiler/interpolate.h"
+#include "compiler/load.h"
+
+namespace stackc {
+
+void print_to_stderr(const GlobalOptions& global, const Diagnostics& diags) {
+  print_diagnostics(std::cerr, diags, global.no_color ? Color::off : color_for_stderr());
+}
+
+void run_front_end(const GlobalOptions& global, const std::vector<std::string>& files,
+                   const std::vector<std::string>& env_files, FrontEnd& out) {
+  // --env-file values fill in what the process environment lacks; a later file wins.
+  MapEnv from_files;
+  bool env_files_ok = true;
+  for (const std::string& path : env_files) {
+    auto file = out.sources.load(path);
+    if (!file) {
+      out.diags.error("STK020", SourceLoc{}, file.error());
+      out.exit_status = k_exit_usage;
+      print_to_stderr(global, out.diags);
+      return;
+    }
+    size_t errors = out.diags.error_count();
+    add_env_vars(from_files, parse_dotenv(**file, out.diags));
+    env_files_ok = env_files_ok && out.diags.error_count() == errors;
+  }
+  ProcessEnv process;
+  LayeredEnv env(process, from_files);
+
+  if (env_files_ok) {
+    LoadOptions options;
+    options.files = files;
+    options.env = &env;
+    auto stack = load_stack(options, out.sources, out.diags);
+    if (stack) {
+      out.stack = std::move(*stack);
+    } else {
+      out.exit_status = stack.error() == LoadFailure::io ? k_exit_usage : k_exit_invalid;
+    }
+  } else {
+    out.exit_status = k_exit_invalid;
+  }
+  print_to_stderr(global, out.diags);
+}
+
+}  // namespace stackc

@@ -1,0 +1,31 @@
+#pragma once
+// What every command that reads stack files shares: building the environment (process
+// environment over --env-file files), running the front end, printing its diagnostics, and
+// mapping the outcome to an exit status.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "compiler/diag.h"
+#include "compiler/ir.h"
+#include "compiler/source.h"
+
+namespace stackc {
+
+struct FrontEnd {
+  SourceManager sources;
+  Diagnostics diags;
+  std::optional<ir::Stack> stack;
+  int exit_status = 0;  // set when stack is empty
+};
+
+// Loads the stack of `files`; prints diagnostics to stderr (warnings too).
+void run_front_end(const GlobalOptions& global, const std::vector<std::string>& files,
+                   const std::vector<std::string>& env_files, FrontEnd& out);
+
+// Prints diagnostics to stderr, coloured when stderr is a terminal and allowed.
+void print_to_stderr(const GlobalOptions& global, const Diagnostics& diags);
+
+}  // namespace stackc

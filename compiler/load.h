@@ -1,0 +1,32 @@
+#pragma once
+// The front end's driver: every pass from file names to one typed, merged stack.
+
+#include <string>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+#include "compiler/diag.h"
+#include "compiler/ir.h"
+#include "compiler/source.h"
+
+namespace stackc {
+
+class Env;
+
+struct LoadOptions {
+  std::vector<std::string> files;  // -c files, in order; "-" is standard input
+  const Env* env = nullptr;        // variables for interpolation and the loader
+};
+
+enum class LoadFailure {
+  invalid,  // a file is not a valid stack file (exit 1)
+  io,       // a file could not be read (exit 2)
+};
+
+// Runs the front end: read, parse, check the version, interpolate, type each file on its own,
+// then merge them and check the merged stack. Everything found is in `diags`.
+tl::expected<ir::Stack, LoadFailure> load_stack(const LoadOptions& options,
+                                                SourceManager& sources, Diagnostics& diags);
+
+}  // namespace stackc

@@ -1,0 +1,95 @@
+// `stackc config` against the reference: for every stack under tests/stacks/config, the output
+// of `stackc config` must be byte for byte what `docker stack config` (the docker CLI first on
+// PATH, 28.x on these machines) prints for the same files and environment. Needs no engine.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/integration/process.h"
+
+namespace stackc {
+namespace {
+
+using testing::run;
+using testing::RunOptions;
+
+const std::string k_stacks = std::string(STACKC_SOURCE_DIR) + "/tests/stacks/config/";
+const std::string k_stackc = std::string(STACKC_BINARY_DIR) + "/cli/stackc";
+
+struct Case {
+  const char* name;
+  std::vector<std::string> files;  // relative to tests/stacks/config
+};
+
+// Every key family: ports, volumes, environment, deploy, placement, resources,
+// restart/update/rollback config, healthcheck, secrets, configs, networks, logging, ulimits,
+// anchors and merge keys, interpolation, ignored keys, no version, several -c files.
+const std::vector<Case> k_cases = {
+    {"ports", {"01-ports.yml"}},
+    {"volumes", {"02-volumes.yml"}},
+    {"environment", {"03-environment.yml"}},
+    {"deploy", {"04-deploy.yml"}},
+    {"placement_resources", {"05-placement-resources.yml"}},
+    {"healthcheck", {"06-healthcheck.yml"}},
+    {"secrets_configs", {"07-secrets-configs.yml"}},
+    {"networks", {"08-networks.yml"}},
+    {"logging_ulimits", {"09-logging-ulimits.yml"}},
+    {"anchors_merge", {"10-anchors-merge.yml"}},
+    {"command_misc", {"11-command-misc.yml"}},
+    {"ignored_keys", {"12-ignored-keys.yml"}},
+    {"interpolation", {"13-interpolation.yml"}},
+    {"no_version", {"14-no-version.yml"}},
+    {"multi_file", {"multi/base.yml", "multi/prod.yml"}},
+    {"multi_file_reversed", {"multi/prod.yml", "multi/base.yml"}},
+    {"dailylog", {"../../../examples/dailylog/docker-compose.yml"}},
+};
+
+// The same environment for both programs: one variable set but empty, the others unset so
+// that defaults apply, and a fixed HOME for "~" and $HOME.
+RunOptions environment() {
+  RunOptions options;
+  options.env = {{"STACKC_TEST_EMPTY", ""}, {"HOME", "/home/stackc-test"}};
+  options.timeout = std::chrono::seconds(30);
+  return options;
+}
+
+std::vector<std::string> command(const std::string& program, const std::vector<std::string>& files) {
+  std::vector<std::string> argv = {program};
+  if (program != k_stackc) {
+    argv.push_back("stack");
+  }
+  argv.push_back("config");
+  for (const std::string& file : files) {
+    argv.push_back("-c");
+    argv.push_back(k_stacks + file);
+  }
+  return argv;
+}
+
+class ConfigCompare : public ::testing::TestWithParam<Case> {};
+
+TEST_P(ConfigCompare, SameOutputAsDockerStackConfig) {
+  const Case& c = GetParam();
+  auto reference = run(command("docker", c.files), environment());
+  ASSERT_TRUE(reference.ok()) << reference.describe();
+  auto ours = run(command(k_stackc, c.files), environment());
+  ASSERT_TRUE(ours.ok()) << ours.describe();
+  EXPECT_EQ(ours.out, reference.out);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stacks, ConfigCompare, ::testing::ValuesIn(k_cases),
+                         [](const ::testing::TestParamInfo<Case>& info) {
+                           return std::string(info.param.name);
+                         });
+
+TEST(ConfigReference, DockerOnPathIsTheReferenceCli) {
+  auto version = run({"docker", "version", "--format", "{{.Client.Version}}"}, environment());
+  // The client answers even when no engine does; only its own version matters here.
+  EXPECT_THAT(version.out, ::testing::StartsWith("28.")) << version.describe();
+}
+
+}  // namespace
+}  // namespace stackc
