@@ -41,13 +41,13 @@ class FakeEngine {
     m_server.set_keep_alive_max_count(1000);
     // httplib runs one task per accepted connection: counting tasks counts connections.
     m_server.new_task_queue = [this] { return new CountingQueue(m_connections); };
-    // Recorded before routing, so a request is visible as soon as its answer arrives.
-    m_server.set_pre_routing_handler([this](const httplib::Request& request, httplib::Response&) {
+    // Recorded after the handler but before the answer is written, so a request is visible as
+    // soon as its answer arrives (the logger would run after writing: racy).
+    m_server.set_post_routing_handler([this](const httplib::Request& request, httplib::Response&) {
       std::lock_guard lock(m_mutex);
       m_requests.push_back({request.method, request.target, request.params, request.body,
                             request.get_header_value("X-Registry-Auth"),
                             request.get_header_value("Content-Type")});
-      return httplib::Server::HandlerResponse::Unhandled;
     });
   }
   ~FakeEngine() {
