@@ -4,11 +4,11 @@
 #include <curl/curl.h>
 #include <fmt/format.h>
 
+#include <strings.h>
 #include <cerrno>
 #include <cstring>
 #include <mutex>
 #include <stdexcept>
-#include <strings.h>
 
 namespace stackc::swarm {
 
@@ -108,15 +108,6 @@ std::string connect_hint(int os_errno) {
 }
 
 }  // namespace
-
-std::string HttpResponse::header(std::string_view name) const {
-  for (const auto& [key, value] : headers) {
-    if (key.size() == name.size() && strncasecmp(key.data(), name.data(), name.size()) == 0) {
-      return value;
-    }
-  }
-  return {};
-}
 
 struct CurlTransport::Handle {
   CURL* easy = nullptr;
@@ -251,17 +242,18 @@ tl::expected<HttpResponse, TransportError> CurlTransport::send(const HttpRequest
                                 connect_hint(static_cast<int>(os_errno)));
   } else if (code == CURLE_COULDNT_RESOLVE_HOST) {
     error.kind = TransportErrorKind::connect;
-    error.message = fmt::format("cannot connect to the Docker engine at {}: cannot resolve host "
-                                "name \"{}\"",
-                                where, m_host.host);
+    error.message = fmt::format(
+        "cannot connect to the Docker engine at {}: cannot resolve host "
+        "name \"{}\"",
+        where, m_host.host);
   } else if (code == CURLE_OPERATION_TIMEDOUT) {
     error.kind = TransportErrorKind::timeout;
     // curl says which phase expired only in its message ("Connection timed out after ..." vs
     // "Operation timed out after ...").
     if (detail.starts_with("Connection timed out") || detail.starts_with("Resolving timed out")) {
-      error.message = fmt::format(
-          "cannot connect to the Docker engine at {}: no connection within {} ms", where,
-          m_options.connect_timeout.count());
+      error.message =
+          fmt::format("cannot connect to the Docker engine at {}: no connection within {} ms",
+                      where, m_options.connect_timeout.count());
     } else {
       error.message = fmt::format("the Docker engine at {} did not answer {} within {} ms", where,
                                   what, m_options.total_timeout.count());
@@ -271,10 +263,10 @@ tl::expected<HttpResponse, TransportError> CurlTransport::send(const HttpRequest
     error.message = fmt::format("TLS error talking to the Docker engine at {}: {}", where, detail);
     if (code == CURLE_SSL_CERTPROBLEM || code == CURLE_SSL_CACERT_BADFILE) {
       const TlsFiles& tls = *m_host.tls;
-      error.message += fmt::format(" (ca: {}, cert: {}, key: {})",
-                                   tls.ca_file.empty() ? "system" : tls.ca_file,
-                                   tls.cert_file.empty() ? "none" : tls.cert_file,
-                                   tls.key_file.empty() ? "none" : tls.key_file);
+      error.message +=
+          fmt::format(" (ca: {}, cert: {}, key: {})", tls.ca_file.empty() ? "system" : tls.ca_file,
+                      tls.cert_file.empty() ? "none" : tls.cert_file,
+                      tls.key_file.empty() ? "none" : tls.key_file);
     }
   } else if (code == CURLE_WRITE_ERROR && receive.too_large) {
     error.kind = TransportErrorKind::too_large;

@@ -17,9 +17,9 @@
 namespace stackc::swarm {
 namespace {
 
+using testing::FakeEngine;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-using testing::FakeEngine;
 using namespace std::chrono_literals;
 
 DockerHost unix_host(const std::string& path) {
@@ -31,18 +31,20 @@ DockerHost unix_host(const std::string& path) {
 TEST(CurlTransport, TalksHttpOverAUnixSocket) {
   FakeEngine engine;
   std::string host_header;
-  engine.server().Get("/v1.41/_ping", [&](const httplib::Request& request, httplib::Response& response) {
-    host_header = request.get_header_value("Host");
-    response.set_header("Api-Version", "1.41");
-    response.set_content("OK", "text/plain");
-  });
-  engine.server().Post("/v1.41/echo", [](const httplib::Request& request, httplib::Response& response) {
-    response.status = 201;
-    response.set_content(request.body, "application/json");
-  });
-  engine.server().Delete("/v1.41/things/x", [](const httplib::Request&, httplib::Response& response) {
-    response.status = 204;
-  });
+  engine.server().Get("/v1.41/_ping",
+                      [&](const httplib::Request& request, httplib::Response& response) {
+                        host_header = request.get_header_value("Host");
+                        response.set_header("Api-Version", "1.41");
+                        response.set_content("OK", "text/plain");
+                      });
+  engine.server().Post("/v1.41/echo",
+                       [](const httplib::Request& request, httplib::Response& response) {
+                         response.status = 201;
+                         response.set_content(request.body, "application/json");
+                       });
+  engine.server().Delete(
+      "/v1.41/things/x",
+      [](const httplib::Request&, httplib::Response& response) { response.status = 204; });
   engine.start();
 
   CurlTransport transport(unix_host(engine.socket_path()));
@@ -65,12 +67,14 @@ TEST(CurlTransport, TalksHttpOverAUnixSocket) {
   EXPECT_EQ(echo->status, 201);
   EXPECT_EQ(echo->body, R"({"Name":"x"})");
 
-  auto removed = transport.send({.method = "DELETE", .path = "/v1.41/things/x", .body = "", .headers = {}});
+  auto removed =
+      transport.send({.method = "DELETE", .path = "/v1.41/things/x", .body = "", .headers = {}});
   ASSERT_TRUE(removed) << removed.error().message;
   EXPECT_EQ(removed->status, 204);
 
   // An HTTP error status is an answer, not a transport error.
-  auto missing = transport.send({.method = "GET", .path = "/v1.41/nothing", .body = "", .headers = {}});
+  auto missing =
+      transport.send({.method = "GET", .path = "/v1.41/nothing", .body = "", .headers = {}});
   ASSERT_TRUE(missing) << missing.error().message;
   EXPECT_EQ(missing->status, 404);
 
@@ -240,15 +244,17 @@ DockerHost tcp_host(int port) {
 
 TEST(CurlTransport, PlainTcpAndBasePath) {
   TcpServer<httplib::Server> server;
-  server.server().Get("/prefix/v1.41/info", [](const httplib::Request&, httplib::Response& response) {
-    response.set_content("{}", "application/json");
-  });
+  server.server().Get("/prefix/v1.41/info",
+                      [](const httplib::Request&, httplib::Response& response) {
+                        response.set_content("{}", "application/json");
+                      });
   int port = server.start();
   ASSERT_GT(port, 0);
   DockerHost host = tcp_host(port);
   host.base_path = "/prefix";
   CurlTransport transport(host);
-  auto response = transport.send({.method = "GET", .path = "/v1.41/info", .body = "", .headers = {}});
+  auto response =
+      transport.send({.method = "GET", .path = "/v1.41/info", .body = "", .headers = {}});
   ASSERT_TRUE(response) << response.error().message;
   EXPECT_EQ(response->status, 200);
   EXPECT_EQ(response->body, "{}");
@@ -264,8 +270,8 @@ TEST(CurlTransport, TlsAgainstAPlainServerIsATlsError) {
   ASSERT_FALSE(response);
   EXPECT_EQ(response.error().kind, TransportErrorKind::tls);
   EXPECT_THAT(response.error().message,
-              StartsWith(fmt::format("TLS error talking to the Docker engine at tcp://127.0.0.1:{}: ",
-                                     port)));
+              StartsWith(fmt::format(
+                  "TLS error talking to the Docker engine at tcp://127.0.0.1:{}: ", port)));
 }
 
 // Mutual TLS as dockerd does it (--tlsverify): a CA, a server certificate for 127.0.0.1 and a
@@ -306,29 +312,34 @@ TEST_F(MutualTls, ClientCertificateAndVerification) {
   DockerHost host = tcp_host(port);
 
   host.tls = TlsFiles{file("ca.pem"), file("cert.pem"), file("key.pem"), true};
-  auto ok = CurlTransport(host).send({.method = "GET", .path = "/version", .body = "", .headers = {}});
+  auto ok =
+      CurlTransport(host).send({.method = "GET", .path = "/version", .body = "", .headers = {}});
   ASSERT_TRUE(ok) << ok.error().message;
   EXPECT_EQ(ok->body, R"({"ApiVersion":"1.41"})");
 
   // Without the client certificate the server refuses the handshake.
   host.tls = TlsFiles{file("ca.pem"), "", "", true};
-  auto no_cert = CurlTransport(host).send({.method = "GET", .path = "/version", .body = "", .headers = {}});
+  auto no_cert =
+      CurlTransport(host).send({.method = "GET", .path = "/version", .body = "", .headers = {}});
   ASSERT_FALSE(no_cert);
   EXPECT_THAT(no_cert.error().kind,
               ::testing::AnyOf(TransportErrorKind::tls, TransportErrorKind::io));
 
   // Verifying against the wrong CA fails; skipping verification (SkipTLSVerify) does not.
   host.tls = TlsFiles{file("other-ca.pem"), file("cert.pem"), file("key.pem"), true};
-  auto wrong_ca = CurlTransport(host).send({.method = "GET", .path = "/version", .body = "", .headers = {}});
+  auto wrong_ca =
+      CurlTransport(host).send({.method = "GET", .path = "/version", .body = "", .headers = {}});
   ASSERT_FALSE(wrong_ca);
   EXPECT_EQ(wrong_ca.error().kind, TransportErrorKind::tls);
   host.tls->verify = false;
-  auto skipped = CurlTransport(host).send({.method = "GET", .path = "/version", .body = "", .headers = {}});
+  auto skipped =
+      CurlTransport(host).send({.method = "GET", .path = "/version", .body = "", .headers = {}});
   ASSERT_TRUE(skipped) << skipped.error().message;
 
   // A missing key file is reported with the files involved.
   host.tls = TlsFiles{file("ca.pem"), file("cert.pem"), file("missing-key.pem"), true};
-  auto bad_key = CurlTransport(host).send({.method = "GET", .path = "/version", .body = "", .headers = {}});
+  auto bad_key =
+      CurlTransport(host).send({.method = "GET", .path = "/version", .body = "", .headers = {}});
   ASSERT_FALSE(bad_key);
   EXPECT_EQ(bad_key.error().kind, TransportErrorKind::tls);
   EXPECT_THAT(bad_key.error().message, HasSubstr("missing-key.pem"));

@@ -54,21 +54,22 @@ tl::expected<DockerHost, std::string> parse_tcp(const std::string& original, std
   if (!rest.empty() && rest.front() == '[') {
     auto close = rest.find(']');
     if (close == std::string::npos) {
-      return tl::unexpected(fmt::format("invalid host \"{}\": missing ']' in IPv6 address", original));
+      return tl::unexpected(
+          fmt::format("invalid host \"{}\": missing ']' in IPv6 address", original));
     }
     host.host = rest.substr(1, close - 1);
     std::string after = rest.substr(close + 1);
     if (!after.empty()) {
       if (after.front() != ':') {
-        return tl::unexpected(fmt::format("invalid host \"{}\": expected ':port' after ']'", original));
+        return tl::unexpected(
+            fmt::format("invalid host \"{}\": expected ':port' after ']'", original));
       }
       port_text = after.substr(1);
     }
   } else if (auto colon = rest.rfind(':'); colon != std::string::npos) {
     if (rest.find(':') != colon) {
-      return tl::unexpected(
-          fmt::format("invalid host \"{}\": write IPv6 addresses in brackets, tcp://[::1]:2375",
-                      original));
+      return tl::unexpected(fmt::format(
+          "invalid host \"{}\": write IPv6 addresses in brackets, tcp://[::1]:2375", original));
     }
     host.host = rest.substr(0, colon);
     port_text = rest.substr(colon + 1);
@@ -84,9 +85,8 @@ tl::expected<DockerHost, std::string> parse_tcp(const std::string& original, std
     auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
     if (ec != std::errc() || end != port_text.data() + port_text.size() || port < 1 ||
         port > 65535) {
-      return tl::unexpected(
-          fmt::format("invalid host \"{}\": port \"{}\" is not a number from 1 to 65535", original,
-                      port_text));
+      return tl::unexpected(fmt::format(
+          "invalid host \"{}\": port \"{}\" is not a number from 1 to 65535", original, port_text));
     }
     host.port = port;
   }
@@ -109,10 +109,10 @@ tl::expected<std::optional<TlsFiles>, std::string> env_tls(const GetEnv& env,
   if (verify) {
     // The CLI insists on ca.pem when verifying; a missing file is a configuration error.
     if (!file_exists(ca)) {
-      return tl::unexpected(fmt::format(
-          "DOCKER_TLS_VERIFY is set but the CA certificate {} does not exist (set "
-          "DOCKER_CERT_PATH to the directory holding ca.pem, cert.pem and key.pem)",
-          ca));
+      return tl::unexpected(
+          fmt::format("DOCKER_TLS_VERIFY is set but the CA certificate {} does not exist (set "
+                      "DOCKER_CERT_PATH to the directory holding ca.pem, cert.pem and key.pem)",
+                      ca));
     }
     files.ca_file = ca;
   }
@@ -167,9 +167,8 @@ tl::expected<DockerHost, std::string> named_context(const std::string& name,
     }
   }
   if (!endpoint || !endpoint->contains("Host") || !(*endpoint)["Host"].is_string()) {
-    return tl::unexpected(
-        fmt::format("context \"{}\" has no docker endpoint (Endpoints.docker.Host in {})", name,
-                    meta_path));
+    return tl::unexpected(fmt::format(
+        "context \"{}\" has no docker endpoint (Endpoints.docker.Host in {})", name, meta_path));
   }
   bool skip_verify = false;
   if (auto skip = endpoint->find("SkipTLSVerify"); skip != endpoint->end() && skip->is_boolean()) {
@@ -179,9 +178,9 @@ tl::expected<DockerHost, std::string> named_context(const std::string& name,
   TlsFiles files;
   files.verify = !skip_verify;
   bool have_material = false;
-  for (auto [file, member] : {std::pair{"ca.pem", &TlsFiles::ca_file},
-                              std::pair{"cert.pem", &TlsFiles::cert_file},
-                              std::pair{"key.pem", &TlsFiles::key_file}}) {
+  for (auto [file, member] :
+       {std::pair{"ca.pem", &TlsFiles::ca_file}, std::pair{"cert.pem", &TlsFiles::cert_file},
+        std::pair{"key.pem", &TlsFiles::key_file}}) {
     std::string path = tls_dir + "/" + file;
     if (file_exists(path)) {
       files.*member = path;
@@ -244,7 +243,8 @@ tl::expected<DockerHost, std::string> parse_docker_host(const std::string& value
   if (scheme == "ssh") {
     return tl::unexpected(fmt::format(
         "ssh:// endpoints (\"{}\") are not supported by stackc; forward the socket instead, e.g. "
-        "ssh -nNT -L /tmp/docker.sock:/var/run/docker.sock HOST and DOCKER_HOST=unix:///tmp/docker.sock",
+        "ssh -nNT -L /tmp/docker.sock:/var/run/docker.sock HOST and "
+        "DOCKER_HOST=unix:///tmp/docker.sock",
         value));
   }
   return tl::unexpected(fmt::format(
@@ -254,7 +254,8 @@ tl::expected<DockerHost, std::string> parse_docker_host(const std::string& value
 tl::expected<DockerHost, std::string> resolve_docker_host(const HostOptions& options,
                                                           const GetEnv& env) {
   if (options.host && options.context) {
-    return tl::unexpected(std::string("conflicting options: cannot specify both --host and --context"));
+    return tl::unexpected(
+        std::string("conflicting options: cannot specify both --host and --context"));
   }
   std::string config_dir;
   if (auto dir = env("DOCKER_CONFIG"); is_set(dir)) {
@@ -263,8 +264,9 @@ tl::expected<DockerHost, std::string> resolve_docker_host(const HostOptions& opt
     config_dir = *home + "/.docker";
   }
 
-  auto named_or_default = [&](const std::string& name,
-                              const std::string& chosen_by) -> tl::expected<DockerHost, std::string> {
+  auto named_or_default =
+      [&](const std::string& name,
+          const std::string& chosen_by) -> tl::expected<DockerHost, std::string> {
     if (name == "default") {
       return default_context(std::nullopt, "default", env, config_dir);
     }

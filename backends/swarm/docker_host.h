@@ -2,7 +2,8 @@
 // Where the Docker engine is, resolved the way the docker CLI (28.x) does it:
 //
 //   --context flag  >  -H/--host flag  >  DOCKER_HOST  >  DOCKER_CONTEXT
-//     >  "currentContext" in $DOCKER_CONFIG/config.json (default ~/.docker)  >  unix:///var/run/docker.sock
+//     >  "currentContext" in $DOCKER_CONFIG/config.json (DOCKER_CONFIG defaults to ~/.docker)
+//     >  unix:///var/run/docker.sock
 //
 // (--context together with -H is an error, as in the CLI.) A named context is read from
 // <config>/contexts/meta/<sha256(name)>/meta.json (Endpoints.docker.Host, SkipTLSVerify) with TLS
@@ -29,10 +30,10 @@ struct DockerHost {
   enum class Kind { unix_socket, tcp };
   Kind kind = Kind::unix_socket;
   std::string socket_path = "/var/run/docker.sock";  // unix_socket
-  std::string host;                                   // tcp: name or address (IPv6 without [])
-  int port = 0;                                       // tcp
-  std::string base_path;                              // tcp: "/prefix" from tcp://h:p/prefix
-  std::optional<TlsFiles> tls;                        // tcp only
+  std::string host;                                  // tcp: name or address (IPv6 without [])
+  int port = 0;                                      // tcp
+  std::string base_path;                             // tcp: "/prefix" from tcp://h:p/prefix
+  std::optional<TlsFiles> tls;                       // tcp only
   std::string origin;  // what chose it: "default", "-H flag", "DOCKER_HOST", "context \"lab\""
 
   // docker's spelling: unix:///var/run/docker.sock, tcp://10.0.0.5:2376

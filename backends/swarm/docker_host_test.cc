@@ -252,7 +252,8 @@ TEST(ParseDockerHost, Table) {
       {"tcp://h:0", false, "", "port \"0\" is not a number from 1 to 65535"},
       {"tcp://h:http", false, "", "port \"http\" is not a number"},
       {"tcp://[::1", false, "", "missing ']'"},
-      {"ssh://user@manager", false, "", "ssh:// endpoints (\"ssh://user@manager\") are not supported"},
+      {"ssh://user@manager", false, "",
+       "ssh:// endpoints (\"ssh://user@manager\") are not supported"},
       {"npipe:////./pipe/docker_engine", false, "", "expected unix:///path/to/socket or tcp://"},
       {"fd://", false, "", "invalid host \"fd://\""},
   };

@@ -174,18 +174,18 @@ EngineResult<HttpResponse> Engine::call(const Call& call) {
       request.body = call.body->dump();
     } catch (const json::exception& e) {
       // Only invalid UTF-8 in a string gets here; never send a mangled spec.
-      return tl::unexpected(EngineError{EngineErrorKind::bad_request, 0,
-                                        fmt::format("cannot encode the request body of {}: {}",
-                                                    request_line, e.what()),
-                                        request_line, endpoint()});
+      return tl::unexpected(EngineError{
+          EngineErrorKind::bad_request, 0,
+          fmt::format("cannot encode the request body of {}: {}", request_line, e.what()),
+          request_line, endpoint()});
     }
   }
   request.headers = call.headers;
   auto response = m_transport->send(request);
   if (!response) {
     return tl::unexpected(EngineError{EngineErrorKind::transport, 0,
-                                      std::move(response.error().message), request_line,
-                                      endpoint()});
+                                      std::move(response.error().message), request_line, endpoint(),
+                                      response.error().kind});
   }
   if (response->status >= 400 || response->status < 200) {
     std::string message = engine_message(*response);
@@ -204,11 +204,11 @@ EngineResult<json> Engine::call_json(const Call& call) {
   auto body = json::parse(response->body, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) {
     std::string request_line = fmt::format("{} {}", call.method, call.path);
-    return tl::unexpected(EngineError{
-        EngineErrorKind::protocol, response->status,
-        fmt::format("the Docker engine at {} answered {} with invalid JSON ({} bytes)", endpoint(),
-                    request_line, response->body.size()),
-        request_line, endpoint()});
+    return tl::unexpected(
+        EngineError{EngineErrorKind::protocol, response->status,
+                    fmt::format("the Docker engine at {} answered {} with invalid JSON ({} bytes)",
+                                endpoint(), request_line, response->body.size()),
+                    request_line, endpoint()});
   }
   return body;
 }
@@ -251,11 +251,13 @@ EngineResult<VersionInfo> Engine::negotiate() {
                             "{} or newer (Docker 17.06+)",
                             endpoint(), info.engine_version, info.engine_api, k_min_api_version));
   }
-  if (auto engine_min = parse_api_version(info.engine_min_api); engine_min && *engine_min > chosen) {
-    return fail(EngineErrorKind::api_version,
-                fmt::format("the Docker engine at {} (version {}) requires API {} or newer; stackc "
-                            "speaks up to {}",
-                            endpoint(), info.engine_version, info.engine_min_api, k_max_api_version));
+  if (auto engine_min = parse_api_version(info.engine_min_api);
+      engine_min && *engine_min > chosen) {
+    return fail(
+        EngineErrorKind::api_version,
+        fmt::format("the Docker engine at {} (version {}) requires API {} or newer; stackc "
+                    "speaks up to {}",
+                    endpoint(), info.engine_version, info.engine_min_api, k_max_api_version));
   }
   info.api_version = fmt::format("{}.{}", chosen.major, chosen.minor);
   m_api_version = info.api_version;
@@ -379,14 +381,14 @@ EngineResult<CreateResult> Engine::create(std::string_view resource, const json&
   if (!body) {
     return tl::unexpected(body.error());
   }
-  auto result = body->is_object() ? create_result(*body)
-                                  : tl::unexpected(std::string("not a JSON object"));
+  auto result =
+      body->is_object() ? create_result(*body) : tl::unexpected(std::string("not a JSON object"));
   if (!result) {
-    return tl::unexpected(EngineError{
-        EngineErrorKind::protocol, 0,
-        fmt::format("the Docker engine at {} answered POST {} unexpectedly: {}", endpoint(), path,
-                    result.error()),
-        "POST " + path, endpoint()});
+    return tl::unexpected(
+        EngineError{EngineErrorKind::protocol, 0,
+                    fmt::format("the Docker engine at {} answered POST {} unexpectedly: {}",
+                                endpoint(), path, result.error()),
+                    "POST " + path, endpoint()});
   }
   return std::move(*result);
 }

@@ -44,12 +44,14 @@ enum class EngineErrorKind {
 
 struct EngineError {
   EngineErrorKind kind = EngineErrorKind::server;
-  int status = 0;           // HTTP status, 0 when no response
-  std::string message;      // the engine's own message ({"message": ...}), or ours
-  std::string request;      // "POST /v1.41/services/create"; empty when not about one request
-  std::string endpoint;     // "unix:///var/run/docker.sock"
+  int status = 0;        // HTTP status, 0 when no response
+  std::string message;   // the engine's own message ({"message": ...}), or ours
+  std::string request;   // "POST /v1.41/services/create"; empty when not about one request
+  std::string endpoint;  // "unix:///var/run/docker.sock"
+  // For kind == transport: what failed on the wire (connect, timeout, tls, io, ...).
+  TransportErrorKind transport_kind = TransportErrorKind::other;
 
-  // Worth retrying after re-reading the object (stale version, transient unavailability).
+  // Worth retrying after re-inspecting the object: its Version.Index was stale.
   bool retryable() const;
   // One line for users: "Error response from the Docker engine (HTTP 409, POST ...): ..."
   std::string describe() const;
@@ -63,10 +65,10 @@ using Filters = std::map<std::string, std::vector<std::string>>;
 Filters namespace_filter(std::string_view stack);
 
 struct VersionInfo {
-  std::string api_version;      // negotiated, used in every path
-  std::string engine_api;       // the engine's ApiVersion
-  std::string engine_min_api;   // the engine's MinAPIVersion (may be empty on old engines)
-  std::string engine_version;   // "20.10.24+dfsg1"
+  std::string api_version;     // negotiated, used in every path
+  std::string engine_api;      // the engine's ApiVersion
+  std::string engine_min_api;  // the engine's MinAPIVersion (may be empty on old engines)
+  std::string engine_version;  // "20.10.24+dfsg1"
 };
 
 struct CreateResult {

@@ -17,13 +17,14 @@
 namespace stackc::swarm {
 namespace {
 
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 std::string unique_stack() {
   auto now = std::chrono::system_clock::now().time_since_epoch();
-  return fmt::format("stackc-live-{}-{}", getpid(),
-                     std::chrono::duration_cast<std::chrono::microseconds>(now).count() % 100000000);
+  return fmt::format(
+      "stackc-live-{}-{}", getpid(),
+      std::chrono::duration_cast<std::chrono::microseconds>(now).count() % 100000000);
 }
 
 class LiveEngine : public ::testing::Test {
@@ -86,10 +87,8 @@ TEST_F(LiveEngine, IsASwarmManagerWithNodes) {
 
 TEST_F(LiveEngine, NetworkLifecycle) {
   std::string name = m_stack + "_default";
-  json spec = {{"Name", name},
-               {"Driver", "overlay"},
-               {"CheckDuplicate", true},
-               {"Labels", labels()}};
+  json spec = {
+      {"Name", name}, {"Driver", "overlay"}, {"CheckDuplicate", true}, {"Labels", labels()}};
   auto created = engine().create_network(spec);
   ASSERT_TRUE(created) << created.error().describe();
   ASSERT_FALSE(created->id.empty());

@@ -11,10 +11,10 @@
 namespace stackc::swarm {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::ElementsAre;
 using testing::FakeEngine;
+using ::testing::HasSubstr;
 
 // The real curl transport talking to the fake engine.
 Engine engine_for(const FakeEngine& fake) {
@@ -71,7 +71,8 @@ TEST(Engine, VersionNegotiationTable) {
       {"1.30", "", "1.30"},
       {"1.9", "", "", EngineErrorKind::api_version, "speaks API 1.9; stackc needs API 1.30"},
       {"1.29", "1.12", "", EngineErrorKind::api_version, "needs API 1.30 or newer"},
-      {"1.52", "1.51", "", EngineErrorKind::api_version, "requires API 1.51 or newer; stackc speaks up to 1.50"},
+      {"1.52", "1.51", "", EngineErrorKind::api_version,
+       "requires API 1.51 or newer; stackc speaks up to 1.50"},
       {"one.two", "", "", EngineErrorKind::protocol, "no usable ApiVersion"},
   };
   for (const auto& c : cases) {
@@ -115,9 +116,10 @@ TEST(Engine, RequiresASwarmManager) {
   fake.serve_version();
   bool manager = false;
   fake.server().Get("/v1.41/info", [&](const httplib::Request&, httplib::Response& response) {
-    reply_json(response, 200,
-               {{"Swarm", {{"LocalNodeState", manager ? "active" : "inactive"},
-                           {"ControlAvailable", manager}}}});
+    reply_json(
+        response, 200,
+        {{"Swarm",
+          {{"LocalNodeState", manager ? "active" : "inactive"}, {"ControlAvailable", manager}}}});
   });
   fake.start();
   Engine engine = engine_for(fake);
@@ -136,26 +138,34 @@ TEST(Engine, RequiresASwarmManager) {
 TEST(Engine, ErrorsCarryTheEngineMessageAndKind) {
   FakeEngine fake;
   fake.serve_version();
-  fake.server().Get("/v1.41/services/ghost", [](const httplib::Request&, httplib::Response& response) {
-    reply_json(response, 404, {{"message", "service ghost not found"}});
-  });
-  fake.server().Post("/v1.41/services/create", [](const httplib::Request&, httplib::Response& response) {
+  fake.server().Get("/v1.41/services/ghost",
+                    [](const httplib::Request&, httplib::Response& response) {
+                      reply_json(response, 404, {{"message", "service ghost not found"}});
+                    });
+  fake.server().Post("/v1.41/services/create", [](const httplib::Request&,
+                                                  httplib::Response& response) {
     reply_json(response, 409,
-               {{"message", "rpc error: code = AlreadyExists desc = name conflicts with an existing object"}});
+               {{"message",
+                 "rpc error: code = AlreadyExists desc = name conflicts with an existing object"}});
   });
-  fake.server().Post(R"(/v1\.41/services/(\w+)/update)", [](const httplib::Request&, httplib::Response& response) {
-    reply_json(response, 500, {{"message", "rpc error: code = Unknown desc = update out of sequence"}});
-  });
-  fake.server().Delete("/v1.41/networks/web_default", [](const httplib::Request&, httplib::Response& response) {
-    response.status = 500;
-    response.set_content("proxy exploded\n", "text/plain");
-  });
-  fake.server().Delete("/v1.41/secrets/s", [](const httplib::Request&, httplib::Response& response) {
-    reply_json(response, 400, {{"message", "secret 's' is in use by the following service: web_app"}});
-  });
-  fake.server().Delete("/v1.41/configs/c", [](const httplib::Request&, httplib::Response& response) {
-    response.status = 503;
-  });
+  fake.server().Post(
+      R"(/v1\.41/services/(\w+)/update)", [](const httplib::Request&, httplib::Response& response) {
+        reply_json(response, 500,
+                   {{"message", "rpc error: code = Unknown desc = update out of sequence"}});
+      });
+  fake.server().Delete("/v1.41/networks/web_default",
+                       [](const httplib::Request&, httplib::Response& response) {
+                         response.status = 500;
+                         response.set_content("proxy exploded\n", "text/plain");
+                       });
+  fake.server().Delete(
+      "/v1.41/secrets/s", [](const httplib::Request&, httplib::Response& response) {
+        reply_json(response, 400,
+                   {{"message", "secret 's' is in use by the following service: web_app"}});
+      });
+  fake.server().Delete(
+      "/v1.41/configs/c",
+      [](const httplib::Request&, httplib::Response& response) { response.status = 503; });
   fake.start();
   Engine engine = engine_for(fake);
   std::string where = "unix://" + fake.socket_path();
@@ -201,8 +211,8 @@ TEST(Engine, ErrorsCarryTheEngineMessageAndKind) {
 TEST(Engine, ListsWithLabelFilters) {
   FakeEngine fake;
   fake.serve_version();
-  for (const char* path : {"/v1.41/services", "/v1.41/networks", "/v1.41/secrets",
-                           "/v1.41/configs", "/v1.41/tasks"}) {
+  for (const char* path :
+       {"/v1.41/services", "/v1.41/networks", "/v1.41/secrets", "/v1.41/configs", "/v1.41/tasks"}) {
     fake.server().Get(path, [](const httplib::Request&, httplib::Response& response) {
       reply_json(response, 200, json::array({{{"ID", "x1"}}}));
     });
@@ -226,8 +236,9 @@ TEST(Engine, ListsWithLabelFilters) {
 
   auto requests = fake.requests();
   ASSERT_EQ(requests.size(), 7u);
-  EXPECT_EQ(requests[1].target,
-            "/v1.41/services?filters=%7B%22label%22%3A%5B%22com.docker.stack.namespace%3Dweb%22%5D%7D");
+  EXPECT_EQ(
+      requests[1].target,
+      "/v1.41/services?filters=%7B%22label%22%3A%5B%22com.docker.stack.namespace%3Dweb%22%5D%7D");
   auto decoded = requests[4].params.find("filters");
   ASSERT_NE(decoded, requests[4].params.end());
   EXPECT_EQ(json::parse(decoded->second),
@@ -242,9 +253,10 @@ TEST(Engine, CreateUpdateRemoveRequests) {
   server.Post("/v1.41/services/create", [](const httplib::Request&, httplib::Response& response) {
     reply_json(response, 201, {{"ID", "svc1"}, {"Warnings", {"image could not be accessed"}}});
   });
-  server.Post(R"(/v1\.41/services/(\w+)/update)", [](const httplib::Request&, httplib::Response& response) {
-    reply_json(response, 200, {{"Warnings", nullptr}});
-  });
+  server.Post(R"(/v1\.41/services/(\w+)/update)",
+              [](const httplib::Request&, httplib::Response& response) {
+                reply_json(response, 200, {{"Warnings", nullptr}});
+              });
   server.Post("/v1.41/networks/create", [](const httplib::Request&, httplib::Response& response) {
     reply_json(response, 201, {{"Id", "net1"}, {"Warning", ""}});
   });
@@ -254,15 +266,15 @@ TEST(Engine, CreateUpdateRemoveRequests) {
   server.Post("/v1.41/configs/create", [](const httplib::Request&, httplib::Response& response) {
     reply_json(response, 201, {{"Nope", "no id"}});
   });
-  server.Post(R"(/v1\.41/secrets/(\w+)/update)", [](const httplib::Request&, httplib::Response& response) {
-    response.status = 200;
-  });
-  server.Delete(R"(/v1\.41/services/(.+))", [](const httplib::Request&, httplib::Response& response) {
-    response.status = 200;
-  });
-  server.Get(R"(/v1\.41/distribution/(.+)/json)", [](const httplib::Request&, httplib::Response& response) {
-    reply_json(response, 200, {{"Descriptor", {{"digest", "sha256:abc"}}}});
-  });
+  server.Post(R"(/v1\.41/secrets/(\w+)/update)",
+              [](const httplib::Request&, httplib::Response& response) { response.status = 200; });
+  server.Delete(
+      R"(/v1\.41/services/(.+))",
+      [](const httplib::Request&, httplib::Response& response) { response.status = 200; });
+  server.Get(R"(/v1\.41/distribution/(.+)/json)",
+             [](const httplib::Request&, httplib::Response& response) {
+               reply_json(response, 200, {{"Descriptor", {{"digest", "sha256:abc"}}}});
+             });
   fake.start();
   Engine engine = engine_for(fake);
 
@@ -346,6 +358,7 @@ TEST(Engine, TransportFailuresKeepTheirMessage) {
   auto info = engine.info();
   ASSERT_FALSE(info);
   EXPECT_EQ(info.error().kind, EngineErrorKind::transport);
+  EXPECT_EQ(info.error().transport_kind, TransportErrorKind::connect);
   EXPECT_EQ(info.error().describe(), "cannot connect to the Docker engine at unix://" +
                                          host.socket_path +
                                          ": No such file or directory (is dockerd running?)");

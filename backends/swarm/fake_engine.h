@@ -20,7 +20,7 @@ namespace stackc::swarm::testing {
 
 struct RecordedRequest {
   std::string method;
-  std::string target;  // path with the query string, as sent (still URL-encoded)
+  std::string target;      // path with the query string, as sent (still URL-encoded)
   httplib::Params params;  // decoded query parameters
   std::string body;
   std::string registry_auth;
