@@ -302,7 +302,7 @@ class Builder : public YAML::EventHandler {
     if (!explicit_null(mark)) {
       // An empty value: yaml-cpp's mark is the next token (often the next line); the key is
       // the closest meaningful place.
-      node.loc = empty_value_loc(node.loc);
+      node.loc = empty_value_loc(node.loc, static_cast<size_t>(std::max(mark.pos, 0)));
     }
     finish(Pending{std::move(node)}, anchor);
   }
@@ -436,12 +436,21 @@ class Builder : public YAML::EventHandler {
     return is_blank(next) || next == ',' || next == ']' || next == '}' || next == '#';
   }
 
-  SourceLoc empty_value_loc(SourceLoc fallback) const {
-    if (!m_frames.empty() && m_frames.back().kind == NodeKind::mapping) {
+  // Where to report an empty value: at its key in a mapping, at its `-` in a block sequence.
+  SourceLoc empty_value_loc(SourceLoc fallback, size_t pos) const {
+    if (m_frames.empty()) {
+      return fallback;
+    }
+    if (m_frames.back().kind == NodeKind::mapping) {
       size_t children = m_pending.size() - m_frames.back().start;
-      if (children % 2 == 1) {
-        return m_pending.back().node.loc;
-      }
+      return children % 2 == 1 ? m_pending.back().node.loc : fallback;
+    }
+    pos = std::min(pos, m_text.size());
+    while (pos > 0 && is_blank(m_text[pos - 1])) {
+      --pos;
+    }
+    if (pos > 0 && m_text[pos - 1] == '-') {
+      return loc_at(m_file, pos - 1);
     }
     return fallback;
   }

@@ -108,6 +108,13 @@ TEST_F(YamlTest, EmptyValueIsNullAtItsKey) {
   EXPECT_EQ(where(p.root->find("c")->loc), "3:4");
   EXPECT_TRUE(p.root->find("d")->items[1].is_null());
   EXPECT_EQ(where(p.root->find("d")->items[1].loc), "4:8");
+  Parsed seq = parse("a:\n  -\n  - x\n  -\n");
+  ASSERT_TRUE(seq.root) << seq.text;
+  const SNode* a = seq.root->find("a");
+  ASSERT_EQ(a->items.size(), 3u);
+  EXPECT_TRUE(a->items[0].is_null());
+  EXPECT_EQ(where(a->items[0].loc), "2:3");
+  EXPECT_EQ(where(a->items[2].loc), "4:3");
 }
 
 TEST_F(YamlTest, ColumnsCountBytes) {
