@@ -46,6 +46,8 @@ std::optional<std::string> normalize_extra_host(std::string_view entry);
 
 // The map form of extra_hosts ({host: ip}): entries with a null ip are dropped, the rest become
 // "host:ip" sorted as strings (before bracket removal, as the reference does), brackets removed.
+// Pass each ip as the reference formats it: a YAML number or bool comes out of its fmt "%s" as
+// "%!s(int=5)" / "%!s(float64=1.5)" / "%!s(bool=true)" (checked: `n: 5` printed "n:%!s(int=5)").
 std::vector<std::string> normalize_extra_hosts_map(
     const std::vector<std::pair<std::string, std::optional<std::string>>>& entries);
 

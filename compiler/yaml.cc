@@ -6,6 +6,7 @@
 #include <streambuf>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -301,7 +302,7 @@ class Builder : public YAML::EventHandler {
     if (!explicit_null(mark)) {
       // An empty value: yaml-cpp's mark is the next token (often the next line); the key is
       // the closest meaningful place.
-      node.loc = empty_value_loc(node.loc);
+      node.loc = empty_value_loc(node.loc, static_cast<size_t>(std::max(mark.pos, 0)));
     }
     finish(Pending{std::move(node)}, anchor);
   }
@@ -390,6 +391,16 @@ class Builder : public YAML::EventHandler {
   }
   void OnMapEnd() override { close(); }
 
+  // Non-fatal errors go through here; past k_max_errors the parse stops (a generated file with
+  // thousands of repeated keys should not produce thousands of messages).
+  Diagnostic& error(const char* code, SourceLoc loc, std::string message) {
+    if (++m_errors > k_max_errors) {
+      m_diags.error(code, loc, "too many errors in this file; stopping here");
+      throw Abort{};
+    }
+    return m_diags.error(code, loc, std::move(message));
+  }
+
   void report_extra_document() {
     m_diags.error(k_document, m_extra_document,
                   "a second YAML document starts here; a stack file holds one document");
@@ -425,12 +436,21 @@ class Builder : public YAML::EventHandler {
     return is_blank(next) || next == ',' || next == ']' || next == '}' || next == '#';
   }
 
-  SourceLoc empty_value_loc(SourceLoc fallback) const {
-    if (!m_frames.empty() && m_frames.back().kind == NodeKind::mapping) {
+  // Where to report an empty value: at its key in a mapping, at its `-` in a block sequence.
+  SourceLoc empty_value_loc(SourceLoc fallback, size_t pos) const {
+    if (m_frames.empty()) {
+      return fallback;
+    }
+    if (m_frames.back().kind == NodeKind::mapping) {
       size_t children = m_pending.size() - m_frames.back().start;
-      if (children % 2 == 1) {
-        return m_pending.back().node.loc;
-      }
+      return children % 2 == 1 ? m_pending.back().node.loc : fallback;
+    }
+    pos = std::min(pos, m_text.size());
+    while (pos > 0 && is_blank(m_text[pos - 1])) {
+      --pos;
+    }
+    if (pos > 0 && m_text[pos - 1] == '-') {
+      return loc_at(m_file, pos - 1);
     }
     return fallback;
   }
@@ -472,9 +492,8 @@ class Builder : public YAML::EventHandler {
       ok = node.kind == NodeKind::null;
     }
     if (!ok) {
-      m_diags.error(
-          k_tag, node.loc,
-          fmt::format("cannot use {} '{}' as !!{}", kind_name(node), node.text, short_tag));
+      error(k_tag, node.loc,
+            fmt::format("cannot use {} '{}' as !!{}", kind_name(node), node.text, short_tag));
     }
   }
 
@@ -541,29 +560,36 @@ class Builder : public YAML::EventHandler {
                      std::vector<Pending>::iterator last) {
     size_t pairs = static_cast<size_t>(last - first) / 2;
     bool has_merge = false;
-    // Keys in file order; go-yaml also counts a second `<<` as a duplicate.
-    std::unordered_set<std::string_view> seen;
-    std::vector<std::pair<std::string_view, SourceLoc>> small;
-    bool use_set = pairs > 16;
-    if (use_set) {
-      seen.reserve(pairs * 2);
+    // Keys in file order; go-yaml also counts a second `<<` as a duplicate. Small mappings
+    // (nearly all) are scanned; large ones use a hash map, so that even a file of one huge
+    // mapping with repeated keys stays linear.
+    auto key_at = [&](size_t i) -> Pending& { return first[static_cast<std::ptrdiff_t>(2 * i)]; };
+    std::unordered_map<std::string_view, size_t> index;
+    bool use_index = pairs > 16;
+    if (use_index) {
+      index.reserve(pairs);
     }
     std::vector<bool> keep(pairs, true);
     for (size_t i = 0; i < pairs; ++i) {
-      Pending& key = first[static_cast<std::ptrdiff_t>(2 * i)];
+      Pending& key = key_at(i);
       has_merge = has_merge || key.merge_key;
       std::string_view text = key.node.text;
-      bool duplicate = false;
-      if (use_set) {
-        duplicate = !seen.insert(text).second;
+      size_t earlier = i;
+      if (use_index) {
+        earlier = index.try_emplace(text, i).first->second;
       } else {
-        duplicate = std::any_of(small.begin(), small.end(),
-                                [&](const auto& known) { return known.first == text; });
-        small.emplace_back(text, key.node.loc);
+        for (size_t j = 0; j < i; ++j) {
+          if (key_at(j).node.text == text) {
+            earlier = j;
+            break;
+          }
+        }
       }
-      if (duplicate) {
+      if (earlier != i) {
         keep[i] = false;
-        report_duplicate(first, i);
+        Diagnostic& diag =
+            error(k_duplicate, key.node.loc, fmt::format("duplicate key '{}'", key.node.text));
+        diag.notes.push_back(Note{key_at(earlier).node.loc, "first defined here"});
       }
     }
     std::unordered_set<std::string> taken;
@@ -589,25 +615,12 @@ class Builder : public YAML::EventHandler {
     }
   }
 
-  void report_duplicate(std::vector<Pending>::iterator first, size_t index) {
-    const SNode& key = first[static_cast<std::ptrdiff_t>(2 * index)].node;
-    for (size_t j = 0; j < index; ++j) {
-      const SNode& earlier = first[static_cast<std::ptrdiff_t>(2 * j)].node;
-      if (earlier.text == key.text) {
-        Diagnostic& diag =
-            m_diags.error(k_duplicate, key.loc, fmt::format("duplicate key '{}'", key.text));
-        diag.notes.push_back(Note{earlier.loc, "first defined here"});
-        return;
-      }
-    }
-  }
-
   void merge_into(SNode& map, Pending& value, std::unordered_set<std::string>& taken) {
     auto bad = [&] {
-      m_diags.error(k_merge, value.node.loc,
-                    fmt::format("merge key '<<' needs a mapping or a sequence of mappings, not "
-                                "{}{}",
-                                value.from_alias ? "an alias to " : "", a_kind(value.node)));
+      error(k_merge, value.node.loc,
+            fmt::format("merge key '<<' needs a mapping or a sequence of mappings, not "
+                        "{}{}",
+                        value.from_alias ? "an alias to " : "", a_kind(value.node)));
     };
     auto add = [&](SNode& from) {
       for (SEntry& entry : from.entries) {
@@ -626,9 +639,9 @@ class Builder : public YAML::EventHandler {
     }
     for (SNode& item : value.node.items) {
       if (!item.is_mapping()) {
-        m_diags.error(k_merge, item.loc,
-                      fmt::format("merge key '<<' needs a sequence of mappings; this item is {}",
-                                  a_kind(item)));
+        error(k_merge, item.loc,
+              fmt::format("merge key '<<' needs a sequence of mappings; this item is {}",
+                          a_kind(item)));
         return;
       }
     }
@@ -665,18 +678,18 @@ class Builder : public YAML::EventHandler {
   void check_key(const Pending& key) {
     const SNode& node = key.node;
     if (node.is_mapping() || node.is_sequence()) {
-      m_diags.error(k_key, node.loc,
-                    fmt::format("{} cannot be a mapping key; keys must be strings", a_kind(node)));
+      error(k_key, node.loc,
+            fmt::format("{} cannot be a mapping key; keys must be strings", a_kind(node)));
       return;
     }
     if (node.is_null()) {
-      m_diags.error(k_key, node.loc, "a mapping key cannot be null; keys must be strings");
+      error(k_key, node.loc, "a mapping key cannot be null; keys must be strings");
       return;
     }
     if (node.type != ScalarType::string) {
-      m_diags.error(k_key, node.loc,
-                    fmt::format("mapping key {} is {}, not a string; quote it (\"{}\")", node.text,
-                                a_kind(node), node.text));
+      error(k_key, node.loc,
+            fmt::format("mapping key {} is {}, not a string; quote it (\"{}\")", node.text,
+                        a_kind(node), node.text));
     }
   }
 
@@ -690,6 +703,8 @@ class Builder : public YAML::EventHandler {
   std::vector<Pending> m_pending;
   std::vector<Anchor> m_anchors;  // by yaml-cpp's anchor number
   std::string m_anchor_name;
+  static constexpr size_t k_max_errors = 50;
+  size_t m_errors = 0;
   size_t m_documents = 0;
   int m_last_document_pos = -1;
   SourceLoc m_extra_document;

@@ -27,8 +27,9 @@ struct YamlLimits {
   // Nesting of sequences/mappings. Below yaml-cpp's own guard (500, which only says "bad file"),
   // and far above any real stack file (~8 levels).
   size_t max_depth = 128;
-  // Nodes in the finished tree, parsed or copied from aliases (~130 bytes each).
-  size_t max_nodes = 1'000'000;
+  // Nodes in the tree, parsed or copied from aliases (~170 bytes each while parsing). A
+  // 1000-service stack has ~47 000; the cap keeps a file of `[1,1,1,...` under ~100 MiB.
+  size_t max_nodes = 500'000;
   // Nodes produced by expanding aliases (including `<<: *x`); stops billion-laughs files before
   // they allocate. 1000 services each merging a 30-node anchor use 30 000.
   size_t max_alias_nodes = 200'000;

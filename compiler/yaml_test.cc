@@ -1,7 +1,7 @@
 #include "compiler/yaml.h"
 
-#include <chrono>
 #include <cmath>
+#include <ctime>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -39,6 +39,17 @@ class YamlTest : public ::testing::Test {
   }
 
   SourceManager m_sources;
+};
+
+// Process CPU time: the "fast" limits below must hold on a machine shared with other builds,
+// where wall time says little.
+class CpuTimer {
+ public:
+  CpuTimer() : m_start(std::clock()) {}
+  double seconds() const { return static_cast<double>(std::clock() - m_start) / CLOCKS_PER_SEC; }
+
+ private:
+  std::clock_t m_start;
 };
 
 std::string where(const SourceLoc& loc) {
@@ -97,6 +108,13 @@ TEST_F(YamlTest, EmptyValueIsNullAtItsKey) {
   EXPECT_EQ(where(p.root->find("c")->loc), "3:4");
   EXPECT_TRUE(p.root->find("d")->items[1].is_null());
   EXPECT_EQ(where(p.root->find("d")->items[1].loc), "4:8");
+  Parsed seq = parse("a:\n  -\n  - x\n  -\n");
+  ASSERT_TRUE(seq.root) << seq.text;
+  const SNode* a = seq.root->find("a");
+  ASSERT_EQ(a->items.size(), 3u);
+  EXPECT_TRUE(a->items[0].is_null());
+  EXPECT_EQ(where(a->items[0].loc), "2:3");
+  EXPECT_EQ(where(a->items[2].loc), "4:3");
 }
 
 TEST_F(YamlTest, ColumnsCountBytes) {
@@ -352,6 +370,21 @@ TEST_F(YamlTest, DuplicateKeysInLargeMappingsAndFlowMappings) {
   EXPECT_EQ(p.diags.error_count(), 2u) << p.text;
 }
 
+TEST_F(YamlTest, ManyRepeatedKeysStayFastAndStopAfterFiftyErrors) {
+  std::string text = "x:\n";
+  for (int i = 0; i < 50'000; ++i) {
+    text += "  k: 1\n";
+  }
+  CpuTimer timer;
+  Parsed p = parse(std::move(text));
+  EXPECT_LT(timer.seconds(), 1.0);
+  EXPECT_FALSE(p.root);
+  ASSERT_EQ(p.diags.items().size(), 51u);
+  EXPECT_EQ(p.diags.items()[0].message, "duplicate key 'k'");
+  EXPECT_EQ(where(p.diags.items()[0].notes[0].loc), "2:3");
+  EXPECT_EQ(p.diags.items()[50].message, "too many errors in this file; stopping here");
+}
+
 TEST_F(YamlTest, QuotedAndPlainSpellingsOfAKeyAreDuplicates) {
   EXPECT_EQ(error("a: 1\n\"a\": 2\n"), "s.yml:2:1: error: duplicate key 'a' [STK002]");
 }
@@ -466,13 +499,13 @@ std::string alias_bomb(int levels) {
 }
 
 TEST_F(YamlTest, AliasBombFailsFast) {
-  auto start = std::chrono::steady_clock::now();
+  CpuTimer timer;
   std::string message = error(alias_bomb(9));
-  auto elapsed = std::chrono::steady_clock::now() - start;
+  double elapsed = timer.seconds();
   EXPECT_EQ(message,
             "s.yml:6:11: error: alias '*e' expands the file beyond 200000 nodes made from "
             "aliases; is this an alias bomb (billion laughs)? [STK004]");
-  EXPECT_LT(elapsed, std::chrono::seconds(1));
+  EXPECT_LT(elapsed, 1.0);
 }
 
 TEST_F(YamlTest, ModestAliasUseIsFine) {
@@ -498,9 +531,9 @@ TEST_F(YamlTest, DeepFlowNestingIsAClearError) {
     for (int i = 0; i < 10000; ++i) {
       text += open;
     }
-    auto start = std::chrono::steady_clock::now();
+    CpuTimer timer;
     std::string message = error(text);
-    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+    EXPECT_LT(timer.seconds(), 1.0);
     EXPECT_EQ(message.substr(message.find("error:")),
               "error: values are nested more than 128 levels deep [STK005]");
   }
@@ -633,9 +666,9 @@ TEST_F(YamlTest, HugeFileIsRejectedQuickly) {
   text.resize(50u * 1024 * 1024);
   const SourceFile* file = m_sources.add("big.yml", std::move(text));
   Diagnostics diags;
-  auto start = std::chrono::steady_clock::now();
+  CpuTimer timer;
   EXPECT_FALSE(parse_yaml(*file, diags));
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+  EXPECT_LT(timer.seconds(), 1.0);
   ASSERT_EQ(diags.items().size(), 1u);
   EXPECT_EQ(format_diagnostic(diags.items()[0], Color::off),
             "big.yml: error: file is too large (52428800 bytes; stack files are limited to 16 "

@@ -1,0 +1,18 @@
+#include "backends/swarm/sha256.h"
+
+#include <gtest/gtest.h>
+
+namespace stackc::swarm {
+namespace {
+
+TEST(Sha256, KnownVectors) {
+  // FIPS 180-2 test vectors, and the docker context directory name of "lab" (from docker 28.2).
+  EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(sha256_hex("lab"), "a51146d38077ff992eba84cf1d5e9b249073503eb74868699016153b031a38f7");
+  EXPECT_EQ(sha256_hex(std::string(1000000, 'a')),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+}  // namespace
+}  // namespace stackc::swarm
