@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 namespace stackc {
 namespace {
 
@@ -88,6 +90,29 @@ TEST(Source, MissingFileNamesFileAndReason) {
   auto result = sources.load("/nonexistent/stack.yml");
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error(), "/nonexistent/stack.yml: cannot open: No such file or directory");
+}
+
+TEST(Source, HugeFileIsRefusedUnread) {
+  std::string path = ::testing::TempDir() + "/stackc-huge.yml";
+  {
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    std::fseek(f, static_cast<long>(k_max_source_size) + 1, SEEK_SET);
+    std::fputc('x', f);
+    std::fclose(f);
+  }
+  SourceManager sources;
+  auto result = sources.load(path);
+  std::remove(path.c_str());
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error(), path + ": file is too large (16 MiB; the limit is 16 MiB)");
+}
+
+TEST(Source, DirectoryIsNotAFile) {
+  SourceManager sources;
+  auto result = sources.load("/tmp");
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error(), "/tmp: cannot read: Is a directory");
 }
 
 }  // namespace

@@ -8,6 +8,8 @@
 #include <iterator>
 #include <sstream>
 
+#include <fmt/format.h>
+
 namespace stackc {
 
 SourceFile::SourceFile(std::string path, std::string text)
@@ -45,6 +47,12 @@ tl::expected<const SourceFile*, std::string> SourceManager::load(const std::stri
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) {
       return tl::unexpected(path + ": cannot read: Is a directory");
+    }
+    // Refuse huge files before reading them: a 1000-service stack is under 1 MiB.
+    auto size = std::filesystem::file_size(path, ec);
+    if (!ec && size > k_max_source_size) {
+      return tl::unexpected(fmt::format("{}: file is too large ({} MiB; the limit is {} MiB)",
+                                        path, size >> 20, k_max_source_size >> 20));
     }
     errno = 0;
     std::ifstream in(path, std::ios::binary);

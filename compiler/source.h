@@ -40,6 +40,9 @@ struct SourceLoc {
   bool has_line() const { return file != nullptr && line > 0; }
 };
 
+// Files larger than this are refused unread (the YAML layer has the same limit).
+constexpr size_t k_max_source_size = 16 * 1024 * 1024;
+
 // Owns every file read during one run.
 class SourceManager {
  public:
