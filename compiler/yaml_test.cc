@@ -52,6 +52,14 @@ class CpuTimer {
   std::clock_t m_start;
 };
 
+// The bad-input limit is 1 s of CPU for a release build (bench/ measures it); sanitizers make
+// every allocation several times slower, so the tests allow them proportionally more.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr double k_cpu_budget = 4.0;
+#else
+constexpr double k_cpu_budget = 1.0;
+#endif
+
 std::string where(const SourceLoc& loc) {
   return std::to_string(loc.line) + ":" + std::to_string(loc.col);
 }
@@ -377,7 +385,7 @@ TEST_F(YamlTest, ManyRepeatedKeysStayFastAndStopAfterFiftyErrors) {
   }
   CpuTimer timer;
   Parsed p = parse(std::move(text));
-  EXPECT_LT(timer.seconds(), 1.0);
+  EXPECT_LT(timer.seconds(), k_cpu_budget);
   EXPECT_FALSE(p.root);
   ASSERT_EQ(p.diags.items().size(), 51u);
   EXPECT_EQ(p.diags.items()[0].message, "duplicate key 'k'");
@@ -505,7 +513,7 @@ TEST_F(YamlTest, AliasBombFailsFast) {
   EXPECT_EQ(message,
             "s.yml:6:11: error: alias '*e' expands the file beyond 200000 nodes made from "
             "aliases; is this an alias bomb (billion laughs)? [STK004]");
-  EXPECT_LT(elapsed, 1.0);
+  EXPECT_LT(elapsed, k_cpu_budget);
 }
 
 TEST_F(YamlTest, ModestAliasUseIsFine) {
@@ -533,7 +541,7 @@ TEST_F(YamlTest, DeepFlowNestingIsAClearError) {
     }
     CpuTimer timer;
     std::string message = error(text);
-    EXPECT_LT(timer.seconds(), 1.0);
+    EXPECT_LT(timer.seconds(), k_cpu_budget);
     EXPECT_EQ(message.substr(message.find("error:")),
               "error: values are nested more than 128 levels deep [STK005]");
   }
@@ -668,7 +676,7 @@ TEST_F(YamlTest, HugeFileIsRejectedQuickly) {
   Diagnostics diags;
   CpuTimer timer;
   EXPECT_FALSE(parse_yaml(*file, diags));
-  EXPECT_LT(timer.seconds(), 1.0);
+  EXPECT_LT(timer.seconds(), k_cpu_budget);
   ASSERT_EQ(diags.items().size(), 1u);
   EXPECT_EQ(format_diagnostic(diags.items()[0], Color::off),
             "big.yml: error: file is too large (52428800 bytes; stack files are limited to 16 "
