@@ -1,0 +1,71 @@
+#pragma once
+// Convert: the typed IR into the Engine API objects that `docker stack deploy` would create
+// (docker/cli cli/compose/convert), offline. The result is what `stackc compile` prints and
+// what plan/apply compare with the live swarm.
+//
+// What the reference resolves against the live swarm at deploy time is left open here and
+// filled in by apply: secret and config IDs (SecretReference.SecretID / ConfigID stay empty,
+// the names are set), and the image digest (the spec carries the image as written, with
+// ":latest" added to untagged references, as the reference's client does).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+#include "compiler/diag.h"
+#include "compiler/ir.h"
+
+namespace stackc::swarm {
+
+struct ConvertOptions {
+  std::string stack;  // the namespace: objects are named <stack>_<name>
+};
+
+// A network the stack creates (POST /networks/create body), or one it only uses.
+struct DesiredNetwork {
+  std::string key;            // the key under `networks:` ("default" for the implicit one)
+  std::string name;           // the engine name: <stack>_<key>, or `name:` / the external name
+  bool external = false;      // must exist already; never created, never removed
+  std::string spec_json;      // the create body as JSON text; empty for external networks
+};
+
+// A secret or config the stack creates (POST /secrets/create or /configs/create body).
+// `spec_json` contains the data base64-encoded: never print it; print `data_sha256` and
+// `data_size` instead.
+struct DesiredFileObject {
+  std::string key;
+  std::string name;
+  bool external = false;
+  std::string spec_json;     // empty for external objects
+  std::string data_sha256;   // of the raw content
+  size_t data_size = 0;
+};
+
+struct DesiredService {
+  std::string key;                      // the compose service name
+  std::string name;                     // <stack>_<key>
+  std::vector<std::string> depends_on;  // compose service names, for ordered apply
+  std::string image;                    // as written in the file (com.docker.stack.image)
+  std::string spec_json;                // the ServiceSpec (POST /services/create body)
+};
+
+// Specs are carried as JSON text so that this header needs no JSON library; the stages that
+// read them parse them once.
+struct DesiredStack {
+  std::string stack;
+  std::vector<DesiredNetwork> networks;  // sorted by name
+  std::vector<DesiredFileObject> secrets;  // sorted by name
+  std::vector<DesiredFileObject> configs;  // sorted by name
+  std::vector<DesiredService> services;  // sorted by name
+};
+
+// Converts `stack`. Reads secret and config files from disk (as the reference's client does).
+// Problems (an unreadable file, an undefined network/secret/config/volume) are reported to
+// `diags` with the location of the reference; the result is empty when any was an error.
+tl::expected<DesiredStack, std::string> convert_stack(const ir::Stack& stack,
+                                                      const ConvertOptions& options,
+                                                      Diagnostics& diags);
+
+}  // namespace stackc::swarm
