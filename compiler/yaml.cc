@@ -712,8 +712,9 @@ class Builder : public YAML::EventHandler {
   size_t m_alias_nodes = 0;
 };
 
-// yaml-cpp's messages, made clearer where they are known to confuse.
-std::string syntax_message(const SourceFile& file, const YAML::Exception& e) {
+// yaml-cpp's messages, made clearer where they are known to confuse. `loc` starts at yaml-cpp's
+// mark and is moved to the real culprit where we can tell (a tab in the indentation).
+std::string syntax_message(const SourceFile& file, const YAML::Exception& e, SourceLoc& loc) {
   std::string msg = e.msg;
   if (msg == YAML::ErrorMsg::UNKNOWN_ANCHOR && e.mark.pos >= 0) {
     std::string_view rest = std::string_view(file.text()).substr(static_cast<size_t>(e.mark.pos));
@@ -731,11 +732,13 @@ std::string syntax_message(const SourceFile& file, const YAML::Exception& e) {
   }
   // Tabs in indentation give "illegal map value" and the like, which do not say why.
   if (!e.mark.is_null() && e.mark.line >= 0) {
-    SourceLoc loc = loc_of(file, e.mark);
-    for (uint32_t line = loc.line; line + 1 >= loc.line && line >= 1; --line) {
+    SourceLoc mark = loc_of(file, e.mark);
+    for (uint32_t line = mark.line; line + 1 >= mark.line && line >= 1; --line) {
       std::string_view text = file.line(line);
       size_t indent = text.find_first_not_of(" \t");
-      if (text.substr(0, indent).find('\t') != std::string_view::npos) {
+      size_t tab = text.substr(0, indent).find('\t');
+      if (tab != std::string_view::npos) {
+        loc = SourceLoc{&file, line, static_cast<uint32_t>(tab + 1)};
         return msg + " (a tab is used for indentation; YAML indentation must use spaces)";
       }
       if (line == 1) {
@@ -778,8 +781,9 @@ std::optional<SNode> parse_yaml(const SourceFile& file, Diagnostics& diags,
       builder.report_extra_document();
       return std::nullopt;
     }
-    diags.error(e.msg == YAML::ErrorMsg::UNKNOWN_ANCHOR ? k_alias : k_syntax, loc_of(file, e.mark),
-                syntax_message(file, e));
+    SourceLoc loc = loc_of(file, e.mark);
+    std::string message = syntax_message(file, e, loc);
+    diags.error(e.msg == YAML::ErrorMsg::UNKNOWN_ANCHOR ? k_alias : k_syntax, loc, message);
     return std::nullopt;
   }
   std::optional<SNode>& root = builder.root();
