@@ -52,7 +52,7 @@ class Object {
   }
   void map(const char* key, const ir::StrMap& field) {
     if (!field.empty()) {
-      YValue mapping = YValue::mapping();
+      YValue mapping = YValue::sorted_mapping();
       for (const auto& [name, value] : field) {
         mapping.add(name, value.value ? YValue::string(*value.value) : YValue::null());
       }
@@ -85,15 +85,9 @@ YValue snode_value(const SNode& node) {
     }
     case NodeKind::mapping: {
       // The reference holds extensions as Go maps, so their keys come out sorted.
-      std::vector<const SEntry*> sorted;
+      YValue mapping = YValue::sorted_mapping();
       for (const SEntry& entry : node.entries) {
-        sorted.push_back(&entry);
-      }
-      std::sort(sorted.begin(), sorted.end(),
-                [](const SEntry* a, const SEntry* b) { return a->key < b->key; });
-      YValue mapping = YValue::mapping();
-      for (const SEntry* entry : sorted) {
-        mapping.add(entry->key, snode_value(entry->value));
+        mapping.add(entry.key, snode_value(entry.value));
       }
       return mapping;
     }
@@ -120,8 +114,10 @@ void add_extras(Object& object, const std::vector<ir::Extra>& extras) {
   for (const ir::Extra& extra : extras) {
     sorted.push_back(&extra);
   }
-  std::sort(sorted.begin(), sorted.end(),
-            [](const ir::Extra* a, const ir::Extra* b) { return a->key < b->key; });
+  // An inline map in the reference: its keys follow the struct's fields, in go-yaml's order.
+  std::sort(sorted.begin(), sorted.end(), [](const ir::Extra* a, const ir::Extra* b) {
+    return yaml_key_less(a->key, b->key);
+  });
   for (const ir::Extra* extra : sorted) {
     object.add(extra->key, snode_value(extra->value));
   }
@@ -293,7 +289,7 @@ YValue service(const ir::Service& service) {
   out.str("mac_address", service.mac_address);
   out.str("network_mode", service.network_mode);
   if (!service.networks.empty()) {
-    YValue networks = YValue::mapping();
+    YValue networks = YValue::sorted_mapping();
     for (const auto& [name, network] : service.networks) {
       if (!network.has_config) {
         networks.add(name, YValue::null());
@@ -335,7 +331,7 @@ YValue service(const ir::Service& service) {
   out.list("tmpfs", service.tmpfs);
   out.boolean("tty", service.tty);
   if (!service.ulimits.empty()) {
-    YValue ulimits = YValue::mapping();
+    YValue ulimits = YValue::sorted_mapping();
     for (const auto& [name, ulimit] : service.ulimits) {
       if (ulimit.single && *ulimit.single != 0) {
         ulimits.add(name, YValue::integer(*ulimit.single));
@@ -448,7 +444,7 @@ void section(YValue& root, const char* key, const Map& objects, Convert convert)
   if (objects.empty()) {
     return;
   }
-  YValue mapping = YValue::mapping();
+  YValue mapping = YValue::sorted_mapping();
   for (const auto& [name, object] : objects) {
     mapping.add(name, convert(object));
   }
@@ -460,7 +456,7 @@ void section(YValue& root, const char* key, const Map& objects, Convert convert)
 std::string format_config_yaml(const ir::Stack& stack) {
   YValue root = YValue::mapping();
   root.add("version", YValue::string(stack.version ? *stack.version : ""));
-  YValue services = YValue::mapping();
+  YValue services = YValue::sorted_mapping();
   for (const ir::Service& each : stack.services) {
     services.add(each.name, service(each));
   }

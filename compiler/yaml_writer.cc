@@ -1,6 +1,9 @@
 #include "compiler/yaml_writer.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <vector>
 #include <cmath>
 #include <string_view>
 
@@ -90,11 +93,85 @@ bool is_base60_float(std::string_view text) {
   return i == text.size();
 }
 
+// One code point of UTF-8 text (invalid bytes stand for themselves).
+std::vector<char32_t> runes(std::string_view text) {
+  std::vector<char32_t> out;
+  for (size_t i = 0; i < text.size();) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+    if (i + length > text.size()) {
+      length = 1;
+    }
+    char32_t rune = length == 1 ? c : c & (0x7F >> length);
+    for (size_t k = 1; k < length; ++k) {
+      rune = (rune << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    }
+    out.push_back(rune);
+    i += length;
+  }
+  return out;
+}
+
+// unicode.IsLetter / IsDigit, exact for ASCII; other code points count as letters, which
+// holds for the scripts names are written in.
+bool is_letter(char32_t r) {
+  return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || r >= 0xC0;
+}
+bool is_digit(char32_t r) { return r >= '0' && r <= '9'; }
+
 bool is_blank_at(std::string_view text, size_t i) {
   return i >= text.size() || text[i] == ' ' || text[i] == '\t' || text[i] == '\n';
 }
 
 }  // namespace
+
+bool yaml_key_less(std::string_view a_text, std::string_view b_text) {
+  std::vector<char32_t> a = runes(a_text);
+  std::vector<char32_t> b = runes(b_text);
+  bool digits = false;
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    if (a[i] == b[i]) {
+      digits = is_digit(a[i]);
+      continue;
+    }
+    bool al = is_letter(a[i]);
+    bool bl = is_letter(b[i]);
+    if (al && bl) {
+      return a[i] < b[i];
+    }
+    if (al || bl) {
+      return digits ? al : bl;
+    }
+    // Both non-letters: compare the digit runs that start here by value.
+    int64_t an = 0;
+    int64_t bn = 0;
+    if (a[i] == '0' || b[i] == '0') {
+      for (size_t j = i; j-- > 0 && is_digit(a[j]);) {
+        if (a[j] != '0') {
+          an = 1;
+          bn = 1;
+          break;
+        }
+      }
+    }
+    size_t ai = i;
+    for (; ai < a.size() && is_digit(a[ai]); ++ai) {
+      an = an * 10 + static_cast<int64_t>(a[ai] - '0');
+    }
+    size_t bi = i;
+    for (; bi < b.size() && is_digit(b[bi]); ++bi) {
+      bn = bn * 10 + static_cast<int64_t>(b[bi] - '0');
+    }
+    if (an != bn) {
+      return an < bn;
+    }
+    if (ai != bi) {
+      return ai < bi;
+    }
+    return a[i] < b[i];
+  }
+  return a.size() < b.size();
+}
 
 ScalarStyle string_style(const std::string& text) {
   if (text.empty()) {
@@ -251,8 +328,19 @@ std::string key_text(const std::string& key) {
 void write_value(std::string& out, const YValue& value, size_t indent);
 
 void write_mapping(std::string& out, const YValue& value, size_t indent, bool first_inline) {
+  std::vector<const std::pair<std::string, YValue>*> entries;
+  for (const auto& entry : value.entries()) {
+    entries.push_back(&entry);
+  }
+  if (value.sorted()) {
+    std::sort(entries.begin(), entries.end(), [](const auto* a, const auto* b) {
+      return yaml_key_less(a->first, b->first);
+    });
+  }
   bool first = true;
-  for (const auto& [key, child] : value.entries()) {
+  for (const auto* entry : entries) {
+    const std::string& key = entry->first;
+    const YValue& child = entry->second;
     if (!(first && first_inline)) {
       out.append(indent, ' ');
     }

@@ -22,6 +22,13 @@ class YValue {
   static YValue string(std::string value) { return YValue(Kind::string, std::move(value)); }
   static YValue sequence() { return YValue(Kind::sequence, ""); }
   static YValue mapping() { return YValue(Kind::mapping, ""); }
+  // A mapping that came from a Go map: written with its keys in go-yaml's order
+  // (yaml_key_less), whatever order they were added in.
+  static YValue sorted_mapping() {
+    YValue value(Kind::mapping, "");
+    value.m_sorted = true;
+    return value;
+  }
 
   // Appends to a sequence / a mapping; returns the new child.
   YValue& push(YValue value);
@@ -32,15 +39,21 @@ class YValue {
   const std::string& text() const { return m_text; }
   const std::vector<YValue>& items() const { return m_items; }
   const std::vector<std::pair<std::string, YValue>>& entries() const { return m_entries; }
+  bool sorted() const { return m_sorted; }
 
  private:
   YValue(Kind kind, std::string text) : m_kind(kind), m_text(std::move(text)) {}
 
   Kind m_kind;
+  bool m_sorted = false;
   std::string m_text;
   std::vector<YValue> m_items;
   std::vector<std::pair<std::string, YValue>> m_entries;
 };
+
+// go-yaml's order for map keys: letters by code point, digit runs by their numeric value
+// ("data-2" before "data-10"), a non-letter before a letter unless it follows a digit.
+bool yaml_key_less(std::string_view a, std::string_view b);
 
 // Prints a document whose root is a mapping.
 std::string write_yaml(const YValue& root);

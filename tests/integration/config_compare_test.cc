@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -84,6 +85,20 @@ INSTANTIATE_TEST_SUITE_P(Stacks, ConfigCompare, ::testing::ValuesIn(k_cases),
                          [](const ::testing::TestParamInfo<Case>& info) {
                            return std::string(info.param.name);
                          });
+
+// A generated stack of many services (bench/gen-stack): map key order ("svc-2" before
+// "svc-10"), anchors and merge keys at scale.
+TEST(ConfigReference, GeneratedStackMatches) {
+  std::string path = ::testing::TempDir() + "/stackc-generated.yml";
+  auto generated = testing::run_shell(std::string(STACKC_SOURCE_DIR) + "/bench/gen-stack 250 > " + path);
+  ASSERT_TRUE(generated.ok()) << generated.describe();
+  auto reference = run({"docker", "stack", "config", "-c", path}, environment());
+  ASSERT_TRUE(reference.ok()) << reference.describe();
+  auto ours = run({k_stackc, "config", "-c", path}, environment());
+  ASSERT_TRUE(ours.ok()) << ours.describe();
+  EXPECT_EQ(ours.out, reference.out);
+  std::remove(path.c_str());
+}
 
 TEST(ConfigReference, DockerOnPathIsTheReferenceCli) {
   auto version = run({"docker", "version", "--format", "{{.Client.Version}}"}, environment());
