@@ -54,14 +54,15 @@ void replace_if_set(ir::StrList& base, const ir::StrList& over) {
     base = over;
   }
 }
-// String maps: key by key; an empty override value does not replace (mergo skips empty
-// values). `nullable` maps (environment) hold pointers, so "" does replace there.
+// String maps, key by key. Plain string maps (labels, sysctls, options) take every override
+// value, "" included; maps of optional values (environment, build args) keep the base value
+// unless the override has a non-empty one (checked against docker 28.2.2).
 void map(ir::StrMap& base, const ir::StrMap& over, bool nullable) {
   for (const auto& [key, entry] : over) {
     auto found = base.find(key);
     if (found == base.end()) {
       base.emplace(key, entry);
-    } else if (nullable ? entry.value.has_value() : !entry.value.value_or("").empty()) {
+    } else if (!nullable || !entry.value.value_or("").empty()) {
       found->second = entry;
     }
   }

@@ -45,6 +45,8 @@ const std::vector<Case> k_cases = {
     {"no_version", {"14-no-version.yml"}},
     {"multi_file", {"multi/base.yml", "multi/prod.yml"}},
     {"multi_file_reversed", {"multi/prod.yml", "multi/base.yml"}},
+    {"multi_file_edges", {"multi/edge-base.yml", "multi/edge-override.yml"}},
+    {"multi_file_edges_reversed", {"multi/edge-override.yml", "multi/edge-base.yml"}},
     {"dailylog", {"../../../examples/dailylog/docker-compose.yml"}},
 };
 
