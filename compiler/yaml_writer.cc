@@ -173,19 +173,55 @@ bool yaml_key_less(std::string_view a_text, std::string_view b_text) {
   return a.size() < b.size();
 }
 
+namespace {
+
+// go-yaml's is_printable on UTF-8 bytes: ASCII graphics and line feed, U+00A0 and up within
+// the BMP except surrogates, U+FEFF and U+FFFE/FFFF. Everything beyond the BMP counts as not
+// printable (go-yaml's test only looks at 2- and 3-byte sequences), so it gets escaped.
+bool is_printable_at(std::string_view text, size_t i) {
+  auto at = [&](size_t k) -> unsigned char {
+    return k < text.size() ? static_cast<unsigned char>(text[k]) : 0;
+  };
+  unsigned char b0 = at(i);
+  unsigned char b1 = at(i + 1);
+  unsigned char b2 = at(i + 2);
+  return b0 == 0x0A || (b0 >= 0x20 && b0 <= 0x7E) || (b0 == 0xC2 && b1 >= 0xA0) ||
+         (b0 > 0xC2 && b0 < 0xED) || (b0 == 0xED && b1 < 0xA0) || b0 == 0xEE ||
+         (b0 == 0xEF && !(b1 == 0xBB && b2 == 0xBF) && !(b1 == 0xBF && (b2 == 0xBE || b2 == 0xBF)));
+}
+
+size_t utf8_width(unsigned char lead) {
+  return lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 1;
+}
+
+}  // namespace
+
+// Mirrors go-yaml v3: the representer picks literal style for text with a line break, plain
+// when the text reads back as the same string, else double quotes; the emitter then falls back
+// from plain to single quotes, and from single quotes or literal to double quotes, when the
+// text's characters do not allow the lighter style.
 ScalarStyle string_style(const std::string& text) {
   if (text.empty()) {
     return ScalarStyle::double_quoted;  // "" would read back as null
   }
-  if (text.find('\n') != std::string::npos) {
-    return ScalarStyle::literal;
-  }
-  bool special = false;  // bytes a single-quoted scalar cannot carry
-  bool indicator = text.empty();
-  for (size_t i = 0; i < text.size(); ++i) {
+  bool special = false;      // not printable: only double quotes can carry it
+  bool indicator = false;    // plain would change the meaning
+  bool has_break = false;
+  bool space_break = false;  // a space right before a line break
+  bool break_space = false;  // a space right after a line break
+  for (size_t i = 0; i < text.size(); i += utf8_width(static_cast<unsigned char>(text[i]))) {
     unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 || c == 0x7f) {
+    if (!is_printable_at(text, i)) {
       special = true;
+    }
+    if (c == '\n') {
+      has_break = true;
+      if (i > 0 && text[i - 1] == ' ') {
+        space_break = true;
+      }
+      if (i + 1 < text.size() && text[i + 1] == ' ') {
+        break_space = true;
+      }
     }
     if (i == 0) {
       if (std::string_view("#,[]{}&*!|>'\"%@`").find(static_cast<char>(c)) !=
@@ -204,50 +240,76 @@ ScalarStyle string_style(const std::string& text) {
       }
     }
   }
-  if (!text.empty() && (text.front() == ' ' || text.back() == ' ')) {
-    indicator = true;
-  }
-  if (special) {
-    return ScalarStyle::double_quoted;
+  const bool leading_space = text.front() == ' ' || text.front() == '\n';
+  const bool trailing_space = text.back() == ' ';
+  if (has_break) {
+    bool block_allowed = !special && !space_break && !trailing_space;
+    return block_allowed ? ScalarStyle::literal : ScalarStyle::double_quoted;
   }
   SNode probe;
   probe.kind = NodeKind::scalar;
   probe.text = text;
   resolve_plain_scalar(probe);
-  if (!text.empty() &&
-      (probe.type != ScalarType::string || is_old_bool(text) || is_base60_float(text))) {
+  if (probe.type != ScalarType::string || is_old_bool(text) || is_base60_float(text) ||
+      is_yaml_timestamp(text)) {
     return ScalarStyle::double_quoted;
   }
-  return indicator ? ScalarStyle::single_quoted : ScalarStyle::plain;
+  if (special || break_space || space_break) {
+    return ScalarStyle::double_quoted;
+  }
+  if (indicator || leading_space || trailing_space) {
+    return ScalarStyle::single_quoted;
+  }
+  return ScalarStyle::plain;
 }
 
 namespace {
 
+// Double quotes with go-yaml's escapes (upper-case hex).
 std::string quoted(const std::string& text) {
   std::string out = "\"";
-  for (char ch : text) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
+  for (size_t i = 0; i < text.size();) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    size_t width = utf8_width(c);
+    if (i + width > text.size()) {
+      width = 1;
+    }
+    bool escape = !is_printable_at(text, i) || c == '"' || c == '\\' || c == '\n' ||
+                  (c == 0xEF && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xBB &&
+                   static_cast<unsigned char>(text[i + 2]) == 0xBF);
+    if (!escape) {
+      out.append(text, i, width);
+      i += width;
+      continue;
+    }
+    char32_t rune = width == 1 ? c : c & (0x7F >> width);
+    for (size_t k = 1; k < width; ++k) {
+      rune = (rune << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    }
+    i += width;
+    switch (rune) {
+      case 0x00: out += "\\0"; break;
+      case 0x07: out += "\\a"; break;
+      case 0x08: out += "\\b"; break;
+      case 0x09: out += "\\t"; break;
+      case 0x0A: out += "\\n"; break;
+      case 0x0B: out += "\\v"; break;
+      case 0x0C: out += "\\f"; break;
+      case 0x0D: out += "\\r"; break;
+      case 0x1B: out += "\\e"; break;
+      case 0x22: out += "\\\""; break;
+      case 0x5C: out += "\\\\"; break;
+      case 0x85: out += "\\N"; break;
+      case 0xA0: out += "\\_"; break;
+      case 0x2028: out += "\\L"; break;
+      case 0x2029: out += "\\P"; break;
       default:
-        if (c < 0x20 || c == 0x7f) {
-          out += fmt::format("\\x{:02X}", c);
+        if (rune <= 0xFF) {
+          out += fmt::format("\\x{:02X}", static_cast<unsigned>(rune));
+        } else if (rune <= 0xFFFF) {
+          out += fmt::format("\\u{:04X}", static_cast<unsigned>(rune));
         } else {
-          out += ch;
+          out += fmt::format("\\U{:08X}", static_cast<unsigned>(rune));
         }
     }
   }
@@ -279,19 +341,41 @@ std::string styled(const std::string& text, size_t indent) {
     case ScalarStyle::literal:
       break;
   }
-  std::string out = text.back() == '\n' ? "|" : "|-";
-  size_t begin = 0;
-  while (begin < text.size()) {
-    size_t end = text.find('\n', begin);
-    if (end == std::string::npos) {
-      end = text.size();
+  // Block scalar header: an indentation hint when the text starts with a space or a break,
+  // "-" without a final break, "+" with two.
+  std::string out = "|";
+  if (text.front() == ' ' || text.front() == '\n') {
+    out += '2';
+  }
+  if (text.back() != '\n') {
+    out += '-';
+  } else if (text.size() == 1 || text[text.size() - 2] == '\n') {
+    out += '+';
+  }
+  // go-yaml ends the header line with the text's first break when the text starts with one,
+  // so a leading line break is lost; that is what the reference prints. The final break is the
+  // end of the line the caller writes.
+  bool header_open = true;
+  bool line_start = true;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      if (i + 1 == text.size()) {
+        break;
+      }
+      out += '\n';
+      header_open = false;
+      line_start = true;
+      continue;
     }
-    out += '\n';
-    if (end > begin) {
+    if (line_start) {
+      if (header_open) {
+        out += '\n';
+        header_open = false;
+      }
       out.append(indent, ' ');
-      out.append(text, begin, end - begin);
+      line_start = false;
     }
-    begin = end + 1;
+    out += text[i];
   }
   return out;
 }
