@@ -558,10 +558,9 @@ std::vector<LeafError> most_specific(std::vector<LeafError> errors) {
       if (error.kind == ErrorKind::type) {
         const bool deeper = is_prefix(error.segments, other.segments) &&
                             other.segments.size() > error.segments.size();
-        const bool structural_here = other.segments == error.segments &&
-                                     other.kind != ErrorKind::type &&
-                                     other.kind != ErrorKind::enumeration &&
-                                     other.kind != ErrorKind::pattern;
+        const bool structural_here =
+            other.segments == error.segments && other.kind != ErrorKind::type &&
+            other.kind != ErrorKind::enumeration && other.kind != ErrorKind::pattern;
         drop = deeper || structural_here;
       } else if (error.kind == ErrorKind::enumeration || error.kind == ErrorKind::pattern) {
         drop = other.kind == ErrorKind::type && other.segments == error.segments;
@@ -626,7 +625,8 @@ class PartValidator {
     }
     if (leaves.empty()) {
       // A failure shape this code does not know: still say so rather than let it pass.
-      m_out.push_back({"STK050", start.node->loc,
+      m_out.push_back({"STK050",
+                       start.node->loc,
                        fmt::format("{} does not match the compose 3.9 schema",
                                    start.path.empty() ? "the stack file" : start.path),
                        {}});
@@ -667,7 +667,8 @@ class PartValidator {
     const std::string& path = place->path;
     switch (leaf.kind) {
       case ErrorKind::type:
-        m_out.push_back({"STK051", place->node->loc,
+        m_out.push_back({"STK051",
+                         place->node->loc,
                          fmt::format("{} must be {}, not {}", path, expected_types(all),
                                      describe_node(*place->node)),
                          {}});
@@ -680,7 +681,8 @@ class PartValidator {
         report_unknown_keys(*place, fitting);
         break;
       case ErrorKind::required:
-        m_out.push_back({"STK053", place->node->loc,
+        m_out.push_back({"STK053",
+                         place->node->loc,
                          fmt::format("{} is missing the required key '{}'", path, leaf.detail),
                          {}});
         break;
@@ -690,7 +692,8 @@ class PartValidator {
           return;
         }
         const SNode& item = place->node->items[index];
-        m_out.push_back({"STK054", item.loc,
+        m_out.push_back({"STK054",
+                         item.loc,
                          fmt::format("{}[{}] repeats an earlier item ('{}'); the items of {} must "
                                      "be unique",
                                      path, index, scalar_text(item), path),
@@ -704,10 +707,11 @@ class PartValidator {
             bound = fmt::format("at least {}", schema->at("minimum").dump());
           }
         }
-        m_out.push_back({"STK052", place->node->loc,
-                         fmt::format("{} must be {}, not {}", path, bound,
-                                     scalar_text(*place->node)),
-                         {}});
+        m_out.push_back(
+            {"STK052",
+             place->node->loc,
+             fmt::format("{} must be {}, not {}", path, bound, scalar_text(*place->node)),
+             {}});
         break;
       }
     }
@@ -727,11 +731,10 @@ class PartValidator {
       }
     }
     const std::string text = scalar_text(*place.node);
-    std::string message = fmt::format("{} must be {}{}, not '{}'", place.path,
-                                      values.size() > 2 ? "one of " : "", quoted_list(values),
-                                      text);
-    if (std::optional<std::string> guess = closest_match(text, values);
-        guess && !guess->empty()) {
+    std::string message =
+        fmt::format("{} must be {}{}, not '{}'", place.path, values.size() > 2 ? "one of " : "",
+                    quoted_list(values), text);
+    if (std::optional<std::string> guess = closest_match(text, values); guess && !guess->empty()) {
       message += fmt::format("; did you mean '{}'?", *guess);
     }
     m_out.push_back({"STK052", place.node->loc, std::move(message), stricter_note(schemas)});
@@ -782,9 +785,9 @@ class PartValidator {
                        stricter_note(schemas)});
       return;
     }
-    std::string message =
-        place.path.empty() ? fmt::format("unknown top-level key '{}'", entry.key)
-                           : fmt::format("{} has no key '{}'", place.path, entry.key);
+    std::string message = place.path.empty()
+                              ? fmt::format("unknown top-level key '{}'", entry.key)
+                              : fmt::format("{} has no key '{}'", place.path, entry.key);
     if (names.empty()) {
       message = entry.key.empty()
                     ? fmt::format("{} has an empty key", place.path)
@@ -807,8 +810,8 @@ bool is_valid_name(std::string_view name) {
     return false;
   }
   return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
   });
 }
 
@@ -823,12 +826,17 @@ void validate_schema(const SNode& root, Diagnostics& diags) {
     PartValidator part(schema, validator, findings);
 
     // The top level, with each section entry's value replaced by {} (checked below).
-    json top = to_json(root);
-    for (const Section& section : k_sections) {
-      if (top.is_object() && top.contains(section.key) && top.at(section.key).is_object()) {
-        for (auto& [name, value] : top.at(section.key).items()) {
-          value = json::object();
+    json top = json::object();
+    for (const SEntry& entry : root.entries) {
+      const bool section = std::any_of(k_sections.begin(), k_sections.end(),
+                                       [&](const Section& s) { return entry.key == s.key; });
+      if (section && entry.value.is_mapping()) {
+        json& names = top[entry.key] = json::object();
+        for (const SEntry& named : entry.value.entries) {
+          names[named.key] = json::object();
         }
+      } else {
+        top[entry.key] = to_json(entry.value);
       }
     }
     part.run(schema.top, schema.document, top, Place{&root, nullptr, ""});
@@ -852,9 +860,9 @@ void validate_schema(const SNode& root, Diagnostics& diags) {
       }
     }
   } catch (const std::exception& error) {
-    diags.error("STK059", root.loc,
-                fmt::format("internal error while checking the stack file's structure: {}",
-                            error.what()));
+    diags.error(
+        "STK059", root.loc,
+        fmt::format("internal error while checking the stack file's structure: {}", error.what()));
     return;
   }
 
