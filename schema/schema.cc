@@ -20,12 +20,12 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
 #include <map>
 #include <memory>
 #include <optional>
 #include <regex>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -114,6 +114,53 @@ void rewrite_for_speed(json& schema) {
   }
 }
 
+// valijson checks uniqueItems by comparing every pair and, when collecting, reports every equal
+// pair: a list of 10 000 equal strings would take seconds and gigabytes. Neither compiled
+// variant has it; PartValidator::check_unique does it in O(n log n) from the schema as written.
+void strip_unique_items(json& schema) {
+  if (schema.is_array()) {
+    for (json& item : schema) {
+      strip_unique_items(item);
+    }
+  } else if (schema.is_object()) {
+    schema.erase("uniqueItems");
+    for (auto& [key, value] : schema.items()) {
+      strip_unique_items(value);
+    }
+  }
+}
+
+// What a schema node stands for once $ref is followed and oneOf split into its branches.
+using Expansions = std::unordered_map<const json*, std::vector<const json*>>;
+
+void expand_schema(const json& document, const json& schema, std::vector<const json*>& out) {
+  const json* current = &schema;
+  for (auto ref = current->find("$ref"); ref != current->end(); ref = current->find("$ref")) {
+    constexpr std::string_view prefix = "#/definitions/";
+    current = &document.at("definitions").at(ref->get<std::string>().substr(prefix.size()));
+  }
+  if (const auto branches = current->find("oneOf"); branches != current->end()) {
+    for (const json& branch : *branches) {
+      expand_schema(document, branch, out);
+    }
+    return;
+  }
+  out.push_back(current);
+}
+
+// Expands every object of the schema document once, so lookups while walking a stack file cost
+// one hash lookup instead of string work for each $ref.
+void expand_all(const json& document, const json& node, Expansions& out) {
+  if (node.is_object()) {
+    expand_schema(document, node, out[&node]);
+  }
+  if (node.is_structured()) {
+    for (const json& child : node) {
+      expand_all(document, child, out);
+    }
+  }
+}
+
 // One compiled schema, in both variants.
 struct SchemaPair {
   valijson::Schema fast;   // rewritten: for the yes/no pass
@@ -124,6 +171,10 @@ struct SchemaPair {
 // valijson schemas for the top level and for each section's definition.
 struct CompiledSchema {
   json document;
+  // For each schema node of `document`: whether a uniqueItems can apply at or below it, so
+  // that check_unique skips the parts of a document where no list must be unique.
+  std::unordered_map<const json*, bool> reaches_unique;
+  Expansions expansions;
   SchemaPair top;
   std::array<SchemaPair, k_sections.size()> sections;
 };
@@ -145,18 +196,56 @@ void compile_pair(const json& document, const json& fast_document, const json* d
   compile(document, out.exact);
 }
 
+bool compute_reaches_unique(const json& schema, const json& document,
+                            std::unordered_map<const json*, bool>& memo) {
+  if (!schema.is_object()) {
+    return false;
+  }
+  if (const auto it = memo.find(&schema); it != memo.end()) {
+    return it->second;
+  }
+  memo[&schema] = false;  // guards against a $ref cycle
+  bool result = schema.value("uniqueItems", false);
+  if (const auto ref = schema.find("$ref"); ref != schema.end()) {
+    constexpr std::string_view prefix = "#/definitions/";
+    const std::string name = ref->get<std::string>().substr(prefix.size());
+    result = compute_reaches_unique(document.at("definitions").at(name), document, memo) || result;
+  }
+  for (const char* key : {"oneOf", "anyOf", "allOf", "properties", "patternProperties"}) {
+    if (const auto children = schema.find(key); children != schema.end()) {
+      for (const json& child : *children) {
+        result = compute_reaches_unique(child, document, memo) || result;
+      }
+    }
+  }
+  for (const char* key : {"additionalProperties", "items"}) {
+    if (const auto child = schema.find(key); child != schema.end()) {
+      result = compute_reaches_unique(*child, document, memo) || result;
+    }
+  }
+  memo[&schema] = result;
+  return result;
+}
+
 const CompiledSchema& compiled_schema() {
   // C++11 guarantees this runs once even with concurrent callers. If it throws (a broken embedded
   // schema, which the tests rule out), the next call tries again.
   static const std::unique_ptr<CompiledSchema> compiled = [] {
     auto result = std::make_unique<CompiledSchema>();
     result->document = json::parse(compose_schema_json());
-    json fast_document = result->document;
+    expand_all(result->document, result->document, result->expansions);
+    compute_reaches_unique(result->document, result->document, result->reaches_unique);
+    for (const json& definition : result->document.at("definitions")) {
+      compute_reaches_unique(definition, result->document, result->reaches_unique);
+    }
+    json exact_document = result->document;
+    strip_unique_items(exact_document);
+    json fast_document = exact_document;
     rewrite_for_speed(fast_document);
-    compile_pair(result->document, fast_document, nullptr, result->top);
+    compile_pair(exact_document, fast_document, nullptr, result->top);
     for (size_t i = 0; i < k_sections.size(); ++i) {
       const json ref = std::string("#/definitions/") + k_sections[i].definition;
-      compile_pair(result->document, fast_document, &ref, result->sections[i]);
+      compile_pair(exact_document, fast_document, &ref, result->sections[i]);
     }
     return result;
   }();
@@ -258,23 +347,16 @@ std::optional<Place> walk(const Place& start, const std::vector<std::string>& se
 
 class SchemaLookup {
  public:
-  explicit SchemaLookup(const json& document) : m_document(document) {}
+  SchemaLookup(const json& document, const Expansions& expansions)
+      : m_document(document), m_expansions(expansions) {}
 
   // Adds `schema` to `out`, following $ref and splitting oneOf into its branches.
   void expand(const json& schema, std::vector<const json*>& out) const {
-    const json* current = &schema;
-    while (current->contains("$ref")) {
-      const std::string ref = current->at("$ref").get<std::string>();
-      constexpr std::string_view prefix = "#/definitions/";
-      current = &m_document.at("definitions").at(ref.substr(prefix.size()));
-    }
-    if (current->contains("oneOf")) {
-      for (const json& branch : current->at("oneOf")) {
-        expand(branch, out);
-      }
+    if (const auto it = m_expansions.find(&schema); it != m_expansions.end()) {
+      out.insert(out.end(), it->second.begin(), it->second.end());
       return;
     }
-    out.push_back(current);
+    expand_schema(m_document, schema, out);
   }
 
   // The schemas for the child `segment` of `parent`, given the schemas for `parent`.
@@ -283,26 +365,30 @@ class SchemaLookup {
     std::vector<const json*> out;
     for (const json* schema : schemas) {
       if (parent.is_mapping()) {
-        if (schema->contains("properties") && schema->at("properties").contains(segment)) {
-          expand(schema->at("properties").at(segment), out);
-          continue;
+        if (const auto properties = schema->find("properties"); properties != schema->end()) {
+          if (const auto sub = properties->find(segment); sub != properties->end()) {
+            expand(*sub, out);
+            continue;
+          }
         }
         bool matched = false;
-        if (schema->contains("patternProperties")) {
-          for (const auto& [pattern, sub] : schema->at("patternProperties").items()) {
+        if (const auto patterns = schema->find("patternProperties"); patterns != schema->end()) {
+          for (const auto& [pattern, sub] : patterns->items()) {
             if (matches(pattern, segment)) {
               expand(sub, out);
               matched = true;
             }
           }
         }
-        if (!matched && schema->contains("additionalProperties") &&
-            schema->at("additionalProperties").is_object()) {
-          expand(schema->at("additionalProperties"), out);
+        const auto additional = schema->find("additionalProperties");
+        if (!matched && additional != schema->end() && additional->is_object()) {
+          expand(*additional, out);
         }
-      } else if (parent.is_sequence() && schema->contains("items") &&
-                 schema->at("items").is_object()) {
-        expand(schema->at("items"), out);
+      } else if (parent.is_sequence()) {
+        if (const auto items = schema->find("items");
+            items != schema->end() && items->is_object()) {
+          expand(*items, out);
+        }
       }
     }
     return out;
@@ -333,6 +419,7 @@ class SchemaLookup {
 
  private:
   const json& m_document;
+  const Expansions& m_expansions;
   mutable std::map<std::string, std::regex> m_regexes;
 };
 
@@ -365,19 +452,19 @@ std::string_view json_type_of(const SNode& node) {
 }
 
 bool schema_admits(const json& schema, const SNode& node) {
-  if (!schema.contains("type")) {
+  const auto type = schema.find("type");
+  if (type == schema.end()) {
     return true;
   }
   const std::string_view actual = json_type_of(node);
-  auto admits_one = [&](const json& type) {
-    const std::string& name = type.get_ref<const std::string&>();
+  auto admits_one = [&](const json& one) {
+    const std::string& name = one.get_ref<const std::string&>();
     return name == actual || (name == "number" && actual == "integer");
   };
-  const json& type = schema.at("type");
-  if (type.is_string()) {
-    return admits_one(type);
+  if (type->is_string()) {
+    return admits_one(*type);
   }
-  return std::any_of(type.begin(), type.end(), admits_one);
+  return std::any_of(type->begin(), type->end(), admits_one);
 }
 
 std::vector<const json*> keep_admitting(const std::vector<const json*>& schemas,
@@ -492,12 +579,12 @@ std::string scalar_text(const SNode& node) {
 
 // --- Turning valijson's errors into diagnostics -------------------------------------------------
 
-enum class ErrorKind { type, enumeration, pattern, unknown_key, required, duplicate, range };
+enum class ErrorKind { type, enumeration, pattern, unknown_key, required, range };
 
 struct LeafError {
   ErrorKind kind;
   std::vector<std::string> segments;  // from the entry's root
-  std::string detail;                 // required key name, or "i j" for duplicates
+  std::string detail;                 // the missing key's name, for `required`
 };
 
 std::optional<LeafError> classify(const valijson::ValidationResults::Error& error) {
@@ -516,15 +603,6 @@ std::optional<LeafError> classify(const valijson::ValidationResults::Error& erro
     leaf.kind = ErrorKind::required;
     const size_t begin = text.find('\'') + 1;
     leaf.detail = text.substr(begin, text.rfind('\'') - begin);
-  } else if (starts("Elements at indexes #")) {
-    size_t first = 0;
-    size_t second = 0;
-    if (std::sscanf(text.c_str(), "Elements at indexes #%zu and #%zu", &first, &second) != 2) {
-      return std::nullopt;
-    }
-    leaf.kind = ErrorKind::duplicate;
-    leaf.detail = std::to_string(second);
-    leaf.segments.clear();
   } else if (starts("Expected number greater than")) {
     leaf.kind = ErrorKind::range;
   } else {
@@ -604,10 +682,18 @@ class PartValidator {
  public:
   PartValidator(const CompiledSchema& schema, valijson::Validator& validator,
                 std::vector<Finding>& findings)
-      : m_validator(validator), m_lookup(schema.document), m_out(findings) {}
+      : m_validator(validator),
+        m_lookup(schema.document, schema.expansions),
+        m_reaches_unique(schema.reaches_unique),
+        m_out(findings) {}
 
   void run(const SchemaPair& compiled, const json& root_schema, const json& value,
            const Place& start) {
+    std::vector<const json*> schemas;
+    m_lookup.expand(root_schema, schemas);
+    std::vector<std::string> segments;
+    check_unique(schemas, *start.node, start, segments);
+
     valijson::adapters::NlohmannJsonAdapter adapter(value);
     // Most parts are valid: check without collecting first, which stops at the first failure.
     if (m_validator.validate(compiled.fast, adapter, nullptr)) {
@@ -638,6 +724,77 @@ class PartValidator {
   }
 
  private:
+  // Walks the document with the schemas that apply to each node (oneOf branches chosen by type)
+  // and reports lists whose schema says uniqueItems and that repeat an item: once per list, at
+  // the first repeat. Items are equal when their JSON is (so 1 and "1" differ, 1 and 1.0 not).
+  void check_unique(const std::vector<const json*>& schemas, const SNode& node, const Place& start,
+                    std::vector<std::string>& segments) {
+    if (node.is_scalar() || node.is_null()) {
+      return;
+    }
+    const std::vector<const json*> fitting = keep_admitting(schemas, node);
+    const bool may_apply = std::any_of(fitting.begin(), fitting.end(), [&](const json* schema) {
+      const auto it = m_reaches_unique.find(schema);
+      return it == m_reaches_unique.end() || it->second;
+    });
+    if (!may_apply) {
+      return;
+    }
+    if (node.is_mapping()) {
+      for (const SEntry& entry : node.entries) {
+        segments.push_back(entry.key);
+        check_unique(m_lookup.child(fitting, node, entry.key), entry.value, start, segments);
+        segments.pop_back();
+      }
+      return;
+    }
+    const bool unique = std::any_of(fitting.begin(), fitting.end(), [](const json* schema) {
+      return schema->value("uniqueItems", false);
+    });
+    if (unique) {
+      report_repeats(node, start, segments);
+    }
+    const std::vector<const json*> item_schemas = m_lookup.child(fitting, node, "0");
+    for (size_t i = 0; i < node.items.size(); ++i) {
+      segments.push_back(std::to_string(i));
+      check_unique(item_schemas, node.items[i], start, segments);
+      segments.pop_back();
+    }
+  }
+
+  void report_repeats(const SNode& list, const Place& start,
+                      const std::vector<std::string>& segments) {
+    std::vector<std::pair<std::string, size_t>> keyed;
+    keyed.reserve(list.items.size());
+    for (size_t i = 0; i < list.items.size(); ++i) {
+      keyed.emplace_back(to_json(list.items[i]).dump(), i);
+    }
+    std::sort(keyed.begin(), keyed.end());
+    size_t first_repeat = list.items.size();
+    size_t repeats = 0;
+    for (size_t i = 1; i < keyed.size(); ++i) {
+      if (keyed[i].first == keyed[i - 1].first) {
+        first_repeat = std::min(first_repeat, keyed[i].second);
+        ++repeats;
+      }
+    }
+    if (repeats == 0) {
+      return;
+    }
+    std::optional<Place> place = walk(start, segments, segments.size());
+    if (!place) {
+      return;
+    }
+    const SNode& item = list.items[first_repeat];
+    std::string message =
+        fmt::format("{}[{}] repeats an earlier item ('{}'); the items of {} must be unique",
+                    place->path, first_repeat, scalar_text(item), place->path);
+    if (repeats > 1) {
+      message += fmt::format(" ({} repeated items in all)", repeats);
+    }
+    m_out.push_back({"STK054", item.loc, std::move(message), {}});
+  }
+
   // The schemas that apply at `segments`, choosing oneOf branches by the document's types on the
   // way; the last step is not filtered, so that a type error can list every allowed type.
   std::vector<const json*> schemas_at(const json& root_schema, const Place& start,
@@ -686,20 +843,6 @@ class PartValidator {
                          fmt::format("{} is missing the required key '{}'", path, leaf.detail),
                          {}});
         break;
-      case ErrorKind::duplicate: {
-        const size_t index = std::stoul(leaf.detail);
-        if (!place->node->is_sequence() || index >= place->node->items.size()) {
-          return;
-        }
-        const SNode& item = place->node->items[index];
-        m_out.push_back({"STK054",
-                         item.loc,
-                         fmt::format("{}[{}] repeats an earlier item ('{}'); the items of {} must "
-                                     "be unique",
-                                     path, index, scalar_text(item), path),
-                         {}});
-        break;
-      }
       case ErrorKind::range: {
         std::string bound = "allowed";
         for (const json* schema : fitting) {
@@ -802,6 +945,7 @@ class PartValidator {
 
   valijson::Validator& m_validator;
   SchemaLookup m_lookup;
+  const std::unordered_map<const json*, bool>& m_reaches_unique;
   std::vector<Finding>& m_out;
 };
 
