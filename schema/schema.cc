@@ -25,6 +25,7 @@
 #include <optional>
 #include <regex>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -624,35 +625,35 @@ bool is_prefix(const std::vector<std::string>& prefix, const std::vector<std::st
 // something deeper or more specific. A type error and an enum error at the same place are one
 // mistake: the type wins.
 std::vector<LeafError> most_specific(std::vector<LeafError> errors) {
+  // Sorted by place, an error's descendants follow it, so each decision looks at a short run
+  // (a file with 100 000 wrong values must not take 100 000^2 steps).
+  auto by_place = [](const LeafError& a, const LeafError& b) {
+    return std::tie(a.segments, a.kind, a.detail) < std::tie(b.segments, b.kind, b.detail);
+  };
+  std::sort(errors.begin(), errors.end(), by_place);
   std::vector<LeafError> kept;
   for (size_t i = 0; i < errors.size(); ++i) {
     const LeafError& error = errors[i];
+    if (i > 0 && !by_place(errors[i - 1], error)) {
+      continue;  // several oneOf branches give the same error at one place
+    }
+    // The first error at this place, then everything at or below it.
+    size_t j = i;
+    while (j > 0 && errors[j - 1].segments == error.segments) {
+      --j;
+    }
     bool drop = false;
-    for (size_t j = 0; j < errors.size() && !drop; ++j) {
-      if (i == j) {
-        continue;
-      }
+    for (; j < errors.size() && !drop && is_prefix(error.segments, errors[j].segments); ++j) {
       const LeafError& other = errors[j];
+      const bool here = other.segments.size() == error.segments.size();
       if (error.kind == ErrorKind::type) {
-        const bool deeper = is_prefix(error.segments, other.segments) &&
-                            other.segments.size() > error.segments.size();
-        const bool structural_here =
-            other.segments == error.segments && other.kind != ErrorKind::type &&
-            other.kind != ErrorKind::enumeration && other.kind != ErrorKind::pattern;
-        drop = deeper || structural_here;
+        drop = !here || (other.kind != ErrorKind::type && other.kind != ErrorKind::enumeration &&
+                         other.kind != ErrorKind::pattern);
       } else if (error.kind == ErrorKind::enumeration || error.kind == ErrorKind::pattern) {
-        drop = other.kind == ErrorKind::type && other.segments == error.segments;
+        drop = here && other.kind == ErrorKind::type;
       }
     }
-    if (drop) {
-      continue;
-    }
-    // Several oneOf branches give the same type error at one place: one message is enough.
-    const bool repeated = std::any_of(kept.begin(), kept.end(), [&](const LeafError& seen) {
-      return seen.kind == error.kind && seen.segments == error.segments &&
-             seen.detail == error.detail;
-    });
-    if (!repeated) {
+    if (!drop) {
       kept.push_back(error);
     }
   }
@@ -703,10 +704,18 @@ class PartValidator {
     if (m_validator.validate(compiled.exact, adapter, &results)) {
       return;  // the schema as written decides
     }
+    // valijson stops checking a patternProperties map after its first failing value (so
+    // `environment: {A: [1], B: [2]}` would show only A); the rewritten schema checks such maps
+    // through additionalProperties, which goes on. It says nothing about bad keys, which the
+    // schema as written reports: together they give every error.
+    valijson::ValidationResults more_results;
+    m_validator.validate(compiled.fast, adapter, &more_results);
     std::vector<LeafError> leaves;
-    for (const valijson::ValidationResults::Error& error : results) {
-      if (std::optional<LeafError> leaf = classify(error)) {
-        leaves.push_back(std::move(*leaf));
+    for (const valijson::ValidationResults* collected : {&results, &more_results}) {
+      for (const valijson::ValidationResults::Error& error : *collected) {
+        if (std::optional<LeafError> leaf = classify(error)) {
+          leaves.push_back(std::move(*leaf));
+        }
       }
     }
     if (leaves.empty()) {
@@ -718,7 +727,20 @@ class PartValidator {
                        {}});
       return;
     }
+    // Past this many, more messages about one part help nobody, and finding each error's place
+    // by key costs time on a huge broken file.
+    constexpr size_t k_max_per_part = 50;
+    const size_t before = m_out.size();
     for (const LeafError& leaf : most_specific(std::move(leaves))) {
+      if (m_out.size() - before >= k_max_per_part) {
+        m_out.push_back(
+            {"STK050",
+             start.entry != nullptr ? start.entry->key_loc : start.node->loc,
+             fmt::format("too many problems in {}; stopping after {}",
+                         start.path.empty() ? "the stack file" : start.path, k_max_per_part),
+             {}});
+        break;
+      }
       report(leaf, root_schema, start);
     }
   }
