@@ -47,7 +47,7 @@ using nlohmann::json;
 // The top-level maps whose entries are validated one by one, with their definition.
 struct Section {
   const char* key;         // "services"
-  const char* definition;  // "service": also the word used in messages
+  const char* definition;  // "service": its entries' schema, #/definitions/service
 };
 constexpr std::array<Section, 5> k_sections = {{{"services", "service"},
                                                 {"networks", "network"},

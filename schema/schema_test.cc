@@ -100,6 +100,12 @@ TEST(Schema, WrongTypes) {
   EXPECT_THAT(check(std::string(k_web) + "    environment:\n      A: [1]\n"),
               ElementsAre("6:10: STK051 services.web.environment.A must be a string, a number or "
                           "null, not a list"));
+  // valijson alone stops at the first bad value of a map; both are reported.
+  EXPECT_THAT(check(std::string(k_web) + "    labels:\n      a: [1]\n      b: {c: d}\n"),
+              ElementsAre("6:10: STK051 services.web.labels.a must be a string, a number or "
+                          "null, not a list",
+                          "7:10: STK051 services.web.labels.b must be a string, a number or "
+                          "null, not a mapping"));
   EXPECT_THAT(check(std::string(k_web) + "    ports:\n      - target: \"80\"\n"),
               ElementsAre("6:17: STK051 services.web.ports[0].target must be an integer, not a "
                           "string"));
