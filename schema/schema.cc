@@ -43,6 +43,7 @@ namespace stackc {
 namespace {
 
 using nlohmann::json;
+using schema::closest_match;
 
 // The top-level maps whose entries are validated one by one, with their definition.
 struct Section {

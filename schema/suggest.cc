@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-namespace stackc {
+namespace stackc::schema {
 
 size_t edit_distance(std::string_view a, std::string_view b) {
   // Three rows of the classic table: d[i][j] is the distance between a[0, i) and b[0, j).
@@ -43,4 +43,4 @@ std::optional<std::string> closest_match(std::string_view word,
   return best;
 }
 
-}  // namespace stackc
+}  // namespace stackc::schema

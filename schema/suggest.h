@@ -1,6 +1,8 @@
 #pragma once
 // "Did you mean" for unknown keys and enum values: a small edit distance and a picker.
-// Local to schema/ so that the validator does not depend on another stage for a 30-line helper.
+// Local to schema/ so that the validator does not depend on the CLI layer for a 30-line helper;
+// cli/suggest.h has its own for subcommands, so these live in stackc::schema and the two never
+// clash when both libraries are linked into stackc.
 
 #include <cstddef>
 #include <optional>
@@ -8,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace stackc {
+namespace stackc::schema {
 
 // Edit distance counted in bytes: insert, delete, substitute or swap two neighbours, each costing
 // 1 (optimal string alignment), since swapped letters are the commonest typo in keys.
@@ -19,4 +21,4 @@ size_t edit_distance(std::string_view a, std::string_view b);
 std::optional<std::string> closest_match(std::string_view word,
                                          const std::vector<std::string>& candidates);
 
-}  // namespace stackc
+}  // namespace stackc::schema

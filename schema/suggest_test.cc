@@ -2,10 +2,10 @@
 
 #include <gtest/gtest.h>
 
-namespace stackc {
+namespace stackc::schema {
 namespace {
 
-TEST(Suggest, EditDistance) {
+TEST(SchemaSuggest, EditDistance) {
   EXPECT_EQ(edit_distance("", ""), 0u);
   EXPECT_EQ(edit_distance("image", "image"), 0u);
   EXPECT_EQ(edit_distance("imagee", "image"), 1u);
@@ -17,7 +17,7 @@ TEST(Suggest, EditDistance) {
   EXPECT_EQ(edit_distance("ca", "abc"), 3u);  // no edits inside a swapped pair
 }
 
-TEST(Suggest, ClosestMatchOnlyWhenClose) {
+TEST(SchemaSuggest, ClosestMatchOnlyWhenClose) {
   const std::vector<std::string> keys = {"image", "init", "ipc", "labels"};
   EXPECT_EQ(closest_match("imagee", keys), "image");
   EXPECT_EQ(closest_match("lables", keys), "labels");
@@ -29,4 +29,4 @@ TEST(Suggest, ClosestMatchOnlyWhenClose) {
 }
 
 }  // namespace
-}  // namespace stackc
+}  // namespace stackc::schema
