@@ -6,6 +6,7 @@
 #include "compiler/envfile.h"
 #include "compiler/interpolate.h"
 #include "compiler/load.h"
+#include "schema/schema.h"
 
 namespace stackc {
 
@@ -37,6 +38,7 @@ void run_front_end(const GlobalOptions& global, const std::vector<std::string>& 
     LoadOptions options;
     options.files = files;
     options.env = &env;
+    options.check_tree = validate_schema;
     auto stack = load_stack(options, out.sources, out.diags);
     if (stack) {
       out.stack = std::move(*stack);

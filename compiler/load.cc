@@ -132,9 +132,16 @@ tl::expected<ir::Stack, LoadFailure> load_stack(const LoadOptions& options,
                               first_version, version));
       continue;
     }
-    // Substitute ${VAR} in values, then type the file on its own, as the reference does.
+    // Substitute ${VAR} in values, check the structure, then type the file on its own, as the
+    // reference does. A file the schema rejects is not typed: one message per mistake.
     size_t errors_before = diags.error_count();
     interpolate(*root, env, diags);
+    if (options.check_tree != nullptr && diags.error_count() == errors_before) {
+      options.check_tree(*root, diags);
+    }
+    if (diags.error_count() > errors_before) {
+      continue;
+    }
     std::optional<ir::Stack> stack = build_stack(*root, context, diags);
     if (!stack || diags.error_count() > errors_before) {
       continue;

@@ -8,15 +8,21 @@
 
 #include "compiler/diag.h"
 #include "compiler/ir.h"
+#include "compiler/snode.h"
 #include "compiler/source.h"
 
 namespace stackc {
 
 class Env;
 
+// A check of one file's interpolated tree before it is typed (the JSON schema, which lives in
+// schema/ and depends on this library, so it is passed in rather than called from here).
+using TreeCheck = void (*)(const SNode& root, Diagnostics& diags);
+
 struct LoadOptions {
   std::vector<std::string> files;  // -c files, in order; "-" is standard input
   const Env* env = nullptr;        // variables for interpolation and the loader
+  TreeCheck check_tree = nullptr;  // run on each file after interpolation
 };
 
 enum class LoadFailure {

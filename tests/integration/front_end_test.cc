@@ -128,7 +128,7 @@ TEST_F(FrontEnd, SourceLineAndCaretFollowTheMessage) {
   auto result = stackc({"config", "-c", path});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_EQ(result.err, path + ":5:17: error: services.web.deploy.replicas must be an integer, "
-                               "not a string [STK030]\n"
+                               "not a string [STK051]\n"
                                "      replicas: \"3\"\n"
                                "                ^\n");
 }
