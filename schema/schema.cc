@@ -18,6 +18,8 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
+#include <mutex>
 #include <cmath>
 #include <cstdint>
 #include <map>
@@ -163,10 +165,26 @@ void expand_all(const json& document, const json& node, Expansions& out) {
   }
 }
 
-// One compiled schema, in both variants.
+// One compiled schema, in both variants. The exact one is compiled on first use: most runs
+// only meet valid files, and compiling costs more than validating a small stack.
+// Both are compiled on first use, so a file without configs never pays for their schema.
 struct SchemaPair {
-  valijson::Schema fast;   // rewritten: for the yes/no pass
-  valijson::Schema exact;  // as written: for collecting errors
+  // Rewritten: for the yes/no pass.
+  const valijson::Schema& fast() const {
+    std::call_once(m_fast_once, [this] { m_compile_fast(m_fast); });
+    return m_fast;
+  }
+  // As written: for collecting errors.
+  const valijson::Schema& exact() const {
+    std::call_once(m_exact_once, [this] { m_compile_exact(m_exact); });
+    return m_exact;
+  }
+  std::function<void(valijson::Schema&)> m_compile_fast;
+  std::function<void(valijson::Schema&)> m_compile_exact;
+  mutable std::once_flag m_fast_once;
+  mutable std::once_flag m_exact_once;
+  mutable valijson::Schema m_fast;
+  mutable valijson::Schema m_exact;
 };
 
 // The schema, parsed once per process: the JSON (read by the message writer) and compiled
@@ -177,25 +195,34 @@ struct CompiledSchema {
   // that check_unique skips the parts of a document where no list must be unique.
   std::unordered_map<const json*, bool> reaches_unique;
   Expansions expansions;
+  json exact_document;  // `document` without uniqueItems, which we check ourselves
+  json fast_document;   // `exact_document` rewritten for speed (see rewrite_for_speed)
   SchemaPair top;
   std::array<SchemaPair, k_sections.size()> sections;
 };
 
-void compile_pair(const json& document, const json& fast_document, const json* definition,
-                  SchemaPair& out) {
+void compile_one(const json& whole, const std::optional<json>& definition,
+                 valijson::Schema& schema) {
   valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
-  auto compile = [&](const json& whole, valijson::Schema& schema) {
-    if (definition == nullptr) {
-      valijson::adapters::NlohmannJsonAdapter adapter(whole);
-      parser.populateSchema(adapter, schema);
-      return;
-    }
-    const json entry_schema = {{"$ref", *definition}, {"definitions", whole.at("definitions")}};
-    valijson::adapters::NlohmannJsonAdapter adapter(entry_schema);
+  if (!definition) {
+    valijson::adapters::NlohmannJsonAdapter adapter(whole);
     parser.populateSchema(adapter, schema);
+    return;
+  }
+  const json entry_schema = {{"$ref", *definition}, {"definitions", whole.at("definitions")}};
+  valijson::adapters::NlohmannJsonAdapter adapter(entry_schema);
+  parser.populateSchema(adapter, schema);
+}
+
+// Both documents must outlive `out` (they are the process-wide compiled schema's).
+void compile_pair(const json& document, const json& fast_document,
+                  const std::optional<json>& definition, SchemaPair& out) {
+  out.m_compile_fast = [&fast_document, definition](valijson::Schema& schema) {
+    compile_one(fast_document, definition, schema);
   };
-  compile(fast_document, out.fast);
-  compile(document, out.exact);
+  out.m_compile_exact = [&document, definition](valijson::Schema& schema) {
+    compile_one(document, definition, schema);
+  };
 }
 
 bool compute_reaches_unique(const json& schema, const json& document,
@@ -240,14 +267,14 @@ const CompiledSchema& compiled_schema() {
     for (const json& definition : result->document.at("definitions")) {
       compute_reaches_unique(definition, result->document, result->reaches_unique);
     }
-    json exact_document = result->document;
-    strip_unique_items(exact_document);
-    json fast_document = exact_document;
-    rewrite_for_speed(fast_document);
-    compile_pair(exact_document, fast_document, nullptr, result->top);
+    result->exact_document = result->document;
+    strip_unique_items(result->exact_document);
+    result->fast_document = result->exact_document;
+    rewrite_for_speed(result->fast_document);
+    compile_pair(result->exact_document, result->fast_document, std::nullopt, result->top);
     for (size_t i = 0; i < k_sections.size(); ++i) {
       const json ref = std::string("#/definitions/") + k_sections[i].definition;
-      compile_pair(exact_document, fast_document, &ref, result->sections[i]);
+      compile_pair(result->exact_document, result->fast_document, ref, result->sections[i]);
     }
     return result;
   }();
@@ -698,11 +725,11 @@ class PartValidator {
 
     valijson::adapters::NlohmannJsonAdapter adapter(value);
     // Most parts are valid: check without collecting first, which stops at the first failure.
-    if (m_validator.validate(compiled.fast, adapter, nullptr)) {
+    if (m_validator.validate(compiled.fast(), adapter, nullptr)) {
       return;
     }
     valijson::ValidationResults results;
-    if (m_validator.validate(compiled.exact, adapter, &results)) {
+    if (m_validator.validate(compiled.exact(), adapter, &results)) {
       return;  // the schema as written decides
     }
     // valijson stops checking a patternProperties map after its first failing value (so
@@ -710,7 +737,7 @@ class PartValidator {
     // through additionalProperties, which goes on. It says nothing about bad keys, which the
     // schema as written reports: together they give every error.
     valijson::ValidationResults more_results;
-    m_validator.validate(compiled.fast, adapter, &more_results);
+    m_validator.validate(compiled.fast(), adapter, &more_results);
     std::vector<LeafError> leaves;
     for (const valijson::ValidationResults* collected : {&results, &more_results}) {
       for (const valijson::ValidationResults::Error& error : *collected) {
