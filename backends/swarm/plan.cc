@@ -751,7 +751,6 @@ tl::expected<Plan, std::vector<std::string>> make_plan(const DesiredStack& desir
             "service {}: cannot change the mode from {} to {} (Swarm refuses mode changes); "
             "remove the service first (docker service rm {}), then deploy",
             service.name, from, to, service.name));
-        continue;
       }
     }
     for (const auto& [port, protocol] : published_ports(spec)) {
