@@ -22,3 +22,15 @@ struct ConfigOptions {
 int run_config(const GlobalOptions& global, const ConfigOptions& options);
 
 }  // namespace stackc
+
+namespace stackc {
+
+// stackc compile: the Engine API specs `docker stack deploy` would send, offline.
+struct CompileOptions {
+  std::vector<std::string> files;
+  std::vector<std::string> env_files;
+  std::string stack;  // the namespace (STACK argument)
+};
+int run_compile(const GlobalOptions& global, const CompileOptions& options);
+
+}  // namespace stackc
