@@ -28,6 +28,18 @@ int run_config(const GlobalOptions& global, const ConfigOptions& options);
 
 }  // namespace stackc
 
+namespace stackc {
+
+// stackc compile: the Engine API specs `docker stack deploy` would send, offline.
+struct CompileOptions {
+  std::vector<std::string> files;
+  std::vector<std::string> env_files;
+  std::string stack;  // the namespace (STACK argument)
+};
+int run_compile(const GlobalOptions& global, const CompileOptions& options);
+
+}  // namespace stackc
+
 // deploy, diff, rm, ps: the commands that talk to the engine (cmd_deploy.cc, cmd_diff.cc,
 // cmd_rm.cc, cmd_ps.cc). -H/--host is resolved like the docker CLI does
 // (backends/swarm/docker_host.h).

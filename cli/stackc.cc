@@ -47,6 +47,17 @@ std::function<int()> setup_config(CLI::App& sub, const GlobalOptions& global) {
   return [&global, options] { return run_config(global, *options); };
 }
 
+std::function<int()> setup_compile(CLI::App& sub, const GlobalOptions& global) {
+  auto options = std::make_shared<CompileOptions>();
+  sub.add_option("-c,--compose-file", options->files, "Stack file (repeat to merge; - for stdin)")
+      ->required();
+  sub.add_option("--env-file", options->env_files,
+                 "Variables for interpolation (.env syntax); the environment wins");
+  sub.add_option("stack", options->stack, "Stack name (the namespace of every object)")
+      ->required();
+  return [&global, options] { return run_compile(global, *options); };
+}
+
 std::function<int()> setup_deploy(CLI::App& sub, const GlobalOptions& global) {
   auto options = std::make_shared<DeployOptions>();
   sub.add_option("-c,--compose-file", options->files, "Stack file (repeat to merge; - for stdin)")
@@ -101,6 +112,7 @@ std::function<int()> setup_ps(CLI::App& sub, const GlobalOptions& global) {
 
 // Every subcommand, in the order `stackc --help` lists them.
 constexpr std::array k_commands = {
+    Command{"compile", "Print the Engine API specs docker stack deploy would send", setup_compile},
     Command{"config", "Print the merged, interpolated, normalized stack", setup_config},
     Command{"deploy", "Create or update a stack on the swarm, in order", setup_deploy},
     Command{"diff", "Show what deploy would change", setup_diff},
