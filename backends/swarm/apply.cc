@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -254,6 +255,14 @@ void apply_service(Engine& engine, const PlannedObject& object, const ApplyOptio
   }
 }
 
+// A task that still holds (or is about to hold) a container and its network attachments.
+bool task_is_live(const json& task) {
+  static const std::set<std::string> k_terminal = {"complete", "failed",   "shutdown", "rejected",
+                                                   "orphaned", "remove"};
+  std::string state = task.value("/Status/State"_json_pointer, std::string());
+  return !k_terminal.count(state);
+}
+
 bool mentions(const EngineError& error, std::string_view text) {
   return error.message.find(text) != std::string::npos;
 }
@@ -448,7 +457,10 @@ RemoveResult remove_stack(Engine& engine, std::string_view stack, std::chrono::m
   for (;;) {
     auto left_networks = engine.list_networks(filter);
     auto left_tasks = engine.list_tasks(filter);
-    bool gone = left_networks && left_networks->empty() && left_tasks && left_tasks->empty();
+    // Finished job tasks stay listed after their service is gone; only live ones matter.
+    bool tasks_gone = left_tasks && std::none_of(left_tasks->begin(), left_tasks->end(),
+                                                 [](const json& task) { return task_is_live(task); });
+    bool gone = left_networks && left_networks->empty() && tasks_gone;
     if (gone) {
       break;
     }

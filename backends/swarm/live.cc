@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "backends/swarm/sha256.h"
 
@@ -216,6 +217,45 @@ EngineResult<LiveStack> read_live_stack(Engine& engine, std::string_view stack) 
     }
     network.labels = string_map(item, "Labels");
     network.options = string_map(item, "Options");
+    live.networks.push_back(std::move(network));
+  }
+
+  // Swarm's predefined networks (host) are not in the engine's list but services attach to
+  // them by ID: look those up one by one.
+  std::set<std::string> unknown;
+  for (const LiveObject& service : live.services) {
+    json spec = json::parse(service.spec_json, nullptr, false);
+    const json* attachments = nullptr;
+    if (spec.is_object() && spec.contains("TaskTemplate") && spec["TaskTemplate"].is_object()) {
+      if (auto it = spec["TaskTemplate"].find("Networks");
+          it != spec["TaskTemplate"].end() && it->is_array()) {
+        attachments = &*it;
+      }
+    }
+    if (!attachments) {
+      continue;
+    }
+    for (const json& attachment : *attachments) {
+      std::string target = string_at(attachment, "Target");
+      if (!target.empty() && !live.network(target)) {
+        unknown.insert(target);
+      }
+    }
+  }
+  for (const std::string& id : unknown) {
+    auto inspected = engine.inspect_network(id);
+    if (!inspected) {
+      if (inspected.error().kind == EngineErrorKind::not_found) {
+        continue;
+      }
+      return tl::unexpected(inspected.error());
+    }
+    LiveNetwork network;
+    network.id = string_at(*inspected, "Id");
+    network.name = string_at(*inspected, "Name");
+    network.scope = string_at(*inspected, "Scope");
+    network.driver = string_at(*inspected, "Driver");
+    network.labels = string_map(*inspected, "Labels");
     live.networks.push_back(std::move(network));
   }
 

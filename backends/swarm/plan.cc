@@ -513,6 +513,14 @@ std::string normalize_service_spec(std::string_view spec_json, const NetworkName
     }
     sort_array(task, "Networks", [](const json& a) { return string_at(a, "Target"); });
   }
+  // The engine does not keep a mount's consistency (a Docker Desktop option) on Linux.
+  if (auto mounts = container.find("Mounts"); mounts != container.end() && mounts->is_array()) {
+    for (json& mount : *mounts) {
+      if (mount.is_object()) {
+        mount.erase("Consistency");
+      }
+    }
+  }
   fill_update_defaults(spec, "UpdateConfig");
   fill_update_defaults(spec, "RollbackConfig");
   json& endpoint = object_at(spec, "EndpointSpec");
