@@ -178,9 +178,8 @@ int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
                                swarm::to_string(event.kind), event.name, event.detail);
       return;
     }
-    std::cout << fmt::format("{} {} {}{}\n", past_tense(event.action),
-                             swarm::to_string(event.kind), event.name,
-                             event.detail.empty() ? "" : " (" + event.detail + ")");
+    std::cout << fmt::format("{} {} {}{}\n", past_tense(event.action), swarm::to_string(event.kind),
+                             event.name, event.detail.empty() ? "" : " (" + event.detail + ")");
   };
   swarm::ApplyOptions apply_options;
   apply_options.parallel = options.parallel;
@@ -193,9 +192,10 @@ int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
                            options.stack, result.created, result.updated, result.unchanged,
                            result.removed);
   if (result.error) {
-    error_line(fmt::format("deploy stopped after a failure; the {} change(s) above were made. "
-                           "Run the deploy again to converge.",
-                           result.created + result.updated + result.removed));
+    error_line(
+        fmt::format("deploy stopped after a failure; the {} change(s) above were made. "
+                    "Run the deploy again to converge.",
+                    result.created + result.updated + result.removed));
     return k_exit_usage;
   }
   return k_exit_ok;

@@ -116,8 +116,9 @@ void print_plan_json(std::ostream& out, const swarm::Plan& plan) {
     if (!object.changes.empty()) {
       json fields = json::array();
       for (const swarm::FieldChange& change : object.changes) {
-        fields.push_back(
-            {{"path", change.path}, {"old", value(change.old_value)}, {"new", value(change.new_value)}});
+        fields.push_back({{"path", change.path},
+                          {"old", value(change.old_value)},
+                          {"new", value(change.new_value)}});
       }
       entry["fields"] = std::move(fields);
     }
@@ -143,9 +144,9 @@ int run_diff(const GlobalOptions& global, const DiffOptions& options) {
   Prepared prepared;
   // The registry is not asked: a diff compares with the com.docker.stack.image label, the way
   // `--resolve-image changed` decides.
-  if (auto stop = prepare_plan(global, options.files, options.env_files, options.stack,
-                               options.host, options.prune, swarm::ResolveImage::never,
-                               connection, prepared)) {
+  if (auto stop =
+          prepare_plan(global, options.files, options.env_files, options.stack, options.host,
+                       options.prune, swarm::ResolveImage::never, connection, prepared)) {
     return *stop;
   }
   if (options.format == "json") {

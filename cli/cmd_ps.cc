@@ -72,12 +72,12 @@ int run_ps(const GlobalOptions&, const PsOptions& options) {
   std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
     return std::tie(a.name, a.desired) < std::tie(b.name, b.desired);
   });
-  std::vector<Row> table = {{"ID", "NAME", "IMAGE", "NODE", "DESIRED STATE", "CURRENT STATE",
-                             "ERROR"}};
+  std::vector<Row> table = {
+      {"ID", "NAME", "IMAGE", "NODE", "DESIRED STATE", "CURRENT STATE", "ERROR"}};
   table.insert(table.end(), rows.begin(), rows.end());
   size_t widths[6] = {};
   for (const Row& row : table) {
-    const std::string* cells[6] = {&row.id, &row.name, &row.image,
+    const std::string* cells[6] = {&row.id,   &row.name,    &row.image,
                                    &row.node, &row.desired, &row.current};
     for (size_t i = 0; i < 6; ++i) {
       widths[i] = std::max(widths[i], cells[i]->size());

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 namespace stackc::swarm {
@@ -257,8 +257,8 @@ void apply_service(Engine& engine, const PlannedObject& object, const ApplyOptio
 
 // A task that still holds (or is about to hold) a container and its network attachments.
 bool task_is_live(const json& task) {
-  static const std::set<std::string> k_terminal = {"complete", "failed",   "shutdown", "rejected",
-                                                   "orphaned", "remove"};
+  static const std::set<std::string> k_terminal = {"complete", "failed",   "shutdown",
+                                                   "rejected", "orphaned", "remove"};
   std::string state = task.value("/Status/State"_json_pointer, std::string());
   return !k_terminal.count(state);
 }
@@ -277,8 +277,7 @@ EngineResult<void> remove_network_waiting(Engine& engine, const std::string& id,
       return {};
     }
     bool busy = mentions(removed.error(), "active endpoints") ||
-                removed.error().kind == EngineErrorKind::conflict ||
-                removed.error().status == 403;
+                removed.error().kind == EngineErrorKind::conflict || removed.error().status == 403;
     if (!busy || std::chrono::steady_clock::now() >= deadline) {
       return removed;
     }
@@ -347,7 +346,8 @@ ApplyResult apply_plan(const Plan& plan, Engine& engine, const EngineFactory& fa
     if (removed) {
       state.done({object.kind, Action::remove, object.name, true, object.reason});
     } else if (object.kind != ObjectKind::service &&
-               (removed.error().kind == EngineErrorKind::conflict || mentions(removed.error(), "in use"))) {
+               (removed.error().kind == EngineErrorKind::conflict ||
+                mentions(removed.error(), "in use"))) {
       // Used by something outside the stack's declared services: keep it, say so.
       state.warn(fmt::format("kept {} {}: {}", to_string(object.kind), object.name,
                              removed.error().message));
@@ -358,8 +358,8 @@ ApplyResult apply_plan(const Plan& plan, Engine& engine, const EngineFactory& fa
   return std::move(state.result);
 }
 
-void resolve_images(Engine& engine, DesiredStack& desired, const LiveStack& live,
-                    ResolveImage mode, std::vector<std::string>& warnings) {
+void resolve_images(Engine& engine, DesiredStack& desired, const LiveStack& live, ResolveImage mode,
+                    std::vector<std::string>& warnings) {
   if (mode == ResolveImage::never) {
     return;
   }
@@ -430,7 +430,8 @@ RemoveResult remove_stack(Engine& engine, std::string_view stack, std::chrono::m
                                    : object.value("Name", "");
       part.push_back({kind, object.value(spec_name ? "ID" : "Id", ""), name});
     }
-    std::sort(part.begin(), part.end(), [](const Item& a, const Item& b) { return a.name < b.name; });
+    std::sort(part.begin(), part.end(),
+              [](const Item& a, const Item& b) { return a.name < b.name; });
     items.insert(items.end(), part.begin(), part.end());
   };
   add(ObjectKind::service, *services, true);
@@ -442,8 +443,8 @@ RemoveResult remove_stack(Engine& engine, std::string_view stack, std::chrono::m
   for (const Item& item : items) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-    auto removed = remove_object(engine, item.kind, item.id,
-                                 std::max(left, std::chrono::milliseconds(0)));
+    auto removed =
+        remove_object(engine, item.kind, item.id, std::max(left, std::chrono::milliseconds(0)));
     if (removed) {
       ++result.removed;
       report({item.kind, Action::remove, item.name, true, {}});
@@ -458,8 +459,9 @@ RemoveResult remove_stack(Engine& engine, std::string_view stack, std::chrono::m
     auto left_networks = engine.list_networks(filter);
     auto left_tasks = engine.list_tasks(filter);
     // Finished job tasks stay listed after their service is gone; only live ones matter.
-    bool tasks_gone = left_tasks && std::none_of(left_tasks->begin(), left_tasks->end(),
-                                                 [](const json& task) { return task_is_live(task); });
+    bool tasks_gone =
+        left_tasks && std::none_of(left_tasks->begin(), left_tasks->end(),
+                                   [](const json& task) { return task_is_live(task); });
     bool gone = left_networks && left_networks->empty() && tasks_gone;
     if (gone) {
       break;

@@ -63,8 +63,8 @@ enum class ResolveImage { always, changed, never };
 // ask the registry (GET /distribution) for the digest and pin the image to it. When the
 // registry cannot be reached the image stays unpinned and a warning says so, as in the
 // reference.
-void resolve_images(Engine& engine, DesiredStack& desired, const LiveStack& live,
-                    ResolveImage mode, std::vector<std::string>& warnings);
+void resolve_images(Engine& engine, DesiredStack& desired, const LiveStack& live, ResolveImage mode,
+                    std::vector<std::string>& warnings);
 
 // `stackc rm`: removes the stack's services (sorted by name), then secrets, configs and
 // networks, and waits (up to `timeout`) until its networks are gone so that an immediate
@@ -73,7 +73,7 @@ struct RemoveResult {
   size_t removed = 0;
   size_t failed = 0;
   bool found_anything = false;
-  bool timed_out = false;  // networks still present after the timeout
+  bool timed_out = false;            // networks still present after the timeout
   std::optional<EngineError> error;  // listing failed: nothing was removed
 };
 RemoveResult remove_stack(Engine& engine, std::string_view stack, std::chrono::milliseconds timeout,

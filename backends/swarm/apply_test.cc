@@ -18,8 +18,8 @@ namespace stackc::swarm {
 namespace {
 
 using nlohmann::json;
-using ::testing::HasSubstr;
 using testing::FakeEngine;
+using ::testing::HasSubstr;
 
 // A tiny swarm behind the fake engine: services, networks, secrets and configs kept in memory,
 // with Version.Index checks on updates, and switches to inject failures.
@@ -135,7 +135,9 @@ class FakeSwarm {
     std::string id = fmt::format("id{}", ++m_next_id);
     if (kind == "networks") {
       spec.erase("Name");
-      m_objects[kind][id] = {{"Id", id}, {"Name", name}, {"Scope", "swarm"},
+      m_objects[kind][id] = {{"Id", id},
+                             {"Name", name},
+                             {"Scope", "swarm"},
                              {"Driver", spec.value("Driver", "overlay")},
                              {"Labels", spec.value("Labels", json::object())}};
       reply(r, 201, {{"Id", id}});
@@ -161,7 +163,8 @@ class FakeSwarm {
       --m_races;
       object["Version"]["Index"] = ++m_index;
     }
-    if (request.get_param_value("version") != std::to_string(object["Version"]["Index"].get<int>())) {
+    if (request.get_param_value("version") !=
+        std::to_string(object["Version"]["Index"].get<int>())) {
       reply(r, 500, {{"message", "rpc error: code = Unknown desc = update out of sequence"}});
       return;
     }
@@ -181,11 +184,12 @@ class FakeSwarm {
 
 std::string service_spec(const std::string& name, const std::string& image,
                          const std::string& config = "") {
-  json spec = {{"Name", "st_" + name},
-               {"Labels", {{"com.docker.stack.namespace", "st"}, {"com.docker.stack.image", image}}},
-               {"TaskTemplate",
-                {{"ContainerSpec", {{"Image", image}}},
-                 {"Networks", {{{"Target", "st_default"}, {"Aliases", {name}}}}}}}};
+  json spec = {
+      {"Name", "st_" + name},
+      {"Labels", {{"com.docker.stack.namespace", "st"}, {"com.docker.stack.image", image}}},
+      {"TaskTemplate",
+       {{"ContainerSpec", {{"Image", image}}},
+        {"Networks", {{{"Target", "st_default"}, {"Aliases", {name}}}}}}}};
   if (!config.empty()) {
     spec["TaskTemplate"]["ContainerSpec"]["Configs"] = {
         {{"File", {{"Name", "/c"}, {"UID", "0"}, {"GID", "0"}, {"Mode", 292}}},
@@ -351,6 +355,49 @@ TEST(Apply, RotatedConfigIsCreatedBeforeTheServiceAndTheOldOneRemovedAfter) {
   std::string hashed = "st_conf-" + sha256_hex("x=2\n").substr(0, 10);
   EXPECT_THAT(order, ::testing::ElementsAre("create " + hashed, "update st_api", "remove st_conf"));
   EXPECT_EQ(swarm.count("configs"), 1u);
+}
+
+TEST(ResolveImages, PinsToTheRegistryDigestOrWarnsLikeTheReference) {
+  FakeEngine fake;
+  fake.serve_version();
+  const std::string digest = "sha256:" + std::string(64, 'c');
+  fake.server().Get(R"(/v1\.41/distribution/(.+)/json)",
+                    [&](const httplib::Request& request, httplib::Response& response) {
+                      if (request.matches[1] == "nginx:1.19") {
+                        response.set_content(
+                            json{{"Descriptor", {{"digest", digest}}}}.dump(), "application/json");
+                      } else {
+                        response.status = 500;
+                        response.set_content(R"({"message":"no such host"})", "application/json");
+                      }
+                    });
+  fake.start();
+  DockerHost host;
+  host.socket_path = fake.socket_path();
+  Engine engine(make_curl_transport(host));
+
+  DesiredStack stack = desired_stack();
+  LiveStack live;
+  live.stack = "st";
+  std::vector<std::string> warnings;
+  resolve_images(engine, stack, live, ResolveImage::never, warnings);
+  EXPECT_TRUE(warnings.empty());
+  EXPECT_TRUE(fake.requests().empty()) << "never asks no registry";
+
+  resolve_images(engine, stack, live, ResolveImage::always, warnings);
+  auto image_of = [&](const std::string& key) {
+    for (const DesiredService& service : stack.services) {
+      if (service.key == key) {
+        return json::parse(service.spec_json)["TaskTemplate"]["ContainerSpec"]["Image"]
+            .get<std::string>();
+      }
+    }
+    return std::string();
+  };
+  EXPECT_EQ(image_of("web"), "nginx:1.19@" + digest);
+  EXPECT_EQ(image_of("db"), "redis:6.2.5-alpine");
+  ASSERT_EQ(warnings.size(), 3u);  // api, db, worker
+  EXPECT_THAT(warnings[0], HasSubstr("could not be accessed on a registry to record its digest"));
 }
 
 }  // namespace

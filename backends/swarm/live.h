@@ -50,10 +50,10 @@ struct ForeignPort {
 
 struct LiveStack {
   std::string stack;
-  std::vector<LiveObject> services;  // the stack's, sorted by name
-  std::vector<LiveObject> secrets;   // every secret (external ones are looked up here too)
-  std::vector<LiveObject> configs;   // every config
-  std::vector<LiveNetwork> networks; // every network
+  std::vector<LiveObject> services;   // the stack's, sorted by name
+  std::vector<LiveObject> secrets;    // every secret (external ones are looked up here too)
+  std::vector<LiveObject> configs;    // every config
+  std::vector<LiveNetwork> networks;  // every network
   std::vector<ForeignPort> foreign_ports;
 
   bool owns(const std::map<std::string, std::string>& labels) const;

@@ -35,7 +35,8 @@ bool missing_or_null(const json& object, const char* key) {
 
 bool empty_string(const json& object, const char* key) {
   auto it = object.find(key);
-  return it == object.end() || it->is_null() || (it->is_string() && it->get_ref<const std::string&>().empty());
+  return it == object.end() || it->is_null() ||
+         (it->is_string() && it->get_ref<const std::string&>().empty());
 }
 
 bool zero_number(const json& object, const char* key) {
@@ -49,9 +50,8 @@ void sort_array(json& parent, const char* key,
   if (it == parent.end() || !it->is_array()) {
     return;
   }
-  std::stable_sort(it->begin(), it->end(), [&](const json& a, const json& b) {
-    return sort_key(a) < sort_key(b);
-  });
+  std::stable_sort(it->begin(), it->end(),
+                   [&](const json& a, const json& b) { return sort_key(a) < sort_key(b); });
 }
 
 std::string dump_key(const json& value) { return value.dump(); }
@@ -310,8 +310,8 @@ FileObjectPlan plan_file_objects(ObjectKind kind, const std::vector<DesiredFileO
       }
     } else {
       planned.action = Action::create;
-      planned.name = plain ? fmt::format("{}-{}", object.name, object.data_sha256.substr(0, 10))
-                           : object.name;
+      planned.name =
+          plain ? fmt::format("{}-{}", object.name, object.data_sha256.substr(0, 10)) : object.name;
       planned.reason = plain ? fmt::format("content changed; replaces {}", plain->name) : "";
       spec["Name"] = planned.name;
       if (!driver_backed) {
@@ -474,9 +474,8 @@ std::string normalize_service_spec(std::string_view spec_json, const NetworkName
   sort_array(container, "Env", dump_key);
   sort_array(container, "CapabilityAdd", dump_key);
   sort_array(container, "CapabilityDrop", dump_key);
-  for (const auto& [list, id_key, name_key] :
-       {std::tuple{"Secrets", "SecretID", "SecretName"},
-        std::tuple{"Configs", "ConfigID", "ConfigName"}}) {
+  for (const auto& [list, id_key, name_key] : {std::tuple{"Secrets", "SecretID", "SecretName"},
+                                               std::tuple{"Configs", "ConfigID", "ConfigName"}}) {
     if (auto it = container.find(list); it != container.end() && it->is_array()) {
       for (json& reference : *it) {
         if (reference.is_object()) {
@@ -593,15 +592,16 @@ PlannedObject plan_service(const DesiredService& desired, const std::string& des
     // com.docker.stack.image label still names the image in the file.
     std::string image = string_at(*container, "Image");
     std::string live_image = string_at(*live_container, "Image");
-    std::string label = string_at(live_spec.value("Labels", json::object()),
-                                  "com.docker.stack.image");
+    std::string label =
+        string_at(live_spec.value("Labels", json::object()), "com.docker.stack.image");
     if (image.find('@') == std::string::npos && label == desired.image &&
         strip_digest(live_image) == image) {
       (*container)["Image"] = live_image;
     }
   }
-  if (auto live_task = live_spec.find("TaskTemplate");
-      live_task != live_spec.end() && live_task->is_object() && live_task->contains("ForceUpdate")) {
+  if (auto live_task = live_spec.find("TaskTemplate"); live_task != live_spec.end() &&
+                                                       live_task->is_object() &&
+                                                       live_task->contains("ForceUpdate")) {
     spec["TaskTemplate"]["ForceUpdate"] = (*live_task)["ForceUpdate"];
   }
   planned.spec_json = spec.dump();
@@ -794,7 +794,8 @@ tl::expected<Plan, std::vector<std::string>> make_plan(const DesiredStack& desir
   if (options.prune) {
     for (const LiveObject& service : live.services) {
       if (!desired_services.count(service.name)) {
-        plan.removals.push_back(removal(ObjectKind::service, service.name, service.id, "not declared in the stack files"));
+        plan.removals.push_back(removal(ObjectKind::service, service.name, service.id,
+                                        "not declared in the stack files"));
       }
     }
   }
@@ -824,9 +825,11 @@ tl::expected<Plan, std::vector<std::string>> make_plan(const DesiredStack& desir
         continue;
       }
       if (revision_of) {
-        plan.removals.push_back(removal(kind, object.name, object.id, "old revision", revision_of->key));
+        plan.removals.push_back(
+            removal(kind, object.name, object.id, "old revision", revision_of->key));
       } else if (options.prune) {
-        plan.removals.push_back(removal(kind, object.name, object.id, "not declared in the stack files"));
+        plan.removals.push_back(
+            removal(kind, object.name, object.id, "not declared in the stack files"));
       }
     }
   };
@@ -835,7 +838,8 @@ tl::expected<Plan, std::vector<std::string>> make_plan(const DesiredStack& desir
   if (options.prune) {
     for (const LiveNetwork& network : live.networks) {
       if (live.owns(network.labels) && !desired_networks.count(network.name)) {
-        plan.removals.push_back(removal(ObjectKind::network, network.name, network.id, "not declared in the stack files"));
+        plan.removals.push_back(removal(ObjectKind::network, network.name, network.id,
+                                        "not declared in the stack files"));
       }
     }
   }

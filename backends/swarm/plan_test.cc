@@ -144,9 +144,8 @@ std::string with(const char* spec, const std::function<void(json&)>& edit) {
 }
 
 TEST(PlanService, WhatTheReferenceDeployedIsUnchanged) {
-  for (auto [key, live_spec, desired_spec] :
-       {std::tuple{"web", k_live_web, k_desired_web},
-        std::tuple{"cache", k_live_cache, k_desired_cache}}) {
+  for (auto [key, live_spec, desired_spec] : {std::tuple{"web", k_live_web, k_desired_web},
+                                              std::tuple{"cache", k_live_cache, k_desired_cache}}) {
     LiveObject live = live_service("id1", live_spec);
     DesiredService desired = desired_service(key, desired_spec);
     PlannedObject planned = plan_service(desired, desired.spec_json, &live, k_names);
@@ -256,10 +255,9 @@ TEST(DependencyWaves, IndependentServicesShareAWave) {
 }
 
 TEST(DependencyWaves, CyclesAreRejectedAndNamed) {
-  std::vector<DesiredService> services = {desired_service("a", k_desired_web, {"b"}),
-                                          desired_service("b", k_desired_web, {"c"}),
-                                          desired_service("c", k_desired_web, {"a"}),
-                                          desired_service("d", k_desired_web)};
+  std::vector<DesiredService> services = {
+      desired_service("a", k_desired_web, {"b"}), desired_service("b", k_desired_web, {"c"}),
+      desired_service("c", k_desired_web, {"a"}), desired_service("d", k_desired_web)};
   auto waves = dependency_waves(services);
   ASSERT_FALSE(waves);
   EXPECT_EQ(waves.error(), "depends_on cycle: a -> b -> c -> a");
@@ -284,23 +282,30 @@ struct StackFixture {
     desired.services.push_back(desired_service("web", k_desired_web, {"cache"}));
 
     live.stack = "depref1";
-    live.networks.push_back({"q43dzryun8lz3qtij4g5y3okf", "depref1_default", "swarm", "overlay",
-                             false, false, {{"com.docker.stack.namespace", "depref1"}}, {}});
+    live.networks.push_back({"q43dzryun8lz3qtij4g5y3okf",
+                             "depref1_default",
+                             "swarm",
+                             "overlay",
+                             false,
+                             false,
+                             {{"com.docker.stack.namespace", "depref1"}},
+                             {}});
     live.networks.push_back({"ingressid", "ingress", "swarm", "overlay", false, false, {}, {}});
     live.services.push_back(live_service("cacheid", k_live_cache, 444));
     live.services.push_back(live_service("webid", k_live_web, 439));
     // Configs come back with their data; secrets never do.
-    live.configs.push_back(live_object_from(json{
-        {"ID", "axl0pyo20q1be7ponemqpv4iy"},
-        {"Version", {{"Index", 437}}},
-        {"Spec",
-         {{"Name", "depref1_c1"},
-          {"Labels", {{"com.docker.stack.namespace", "depref1"}}},
-          {"Data", "aGVsbG8K"}}}}));
+    live.configs.push_back(
+        live_object_from(json{{"ID", "axl0pyo20q1be7ponemqpv4iy"},
+                              {"Version", {{"Index", 437}}},
+                              {"Spec",
+                               {{"Name", "depref1_c1"},
+                                {"Labels", {{"com.docker.stack.namespace", "depref1"}}},
+                                {"Data", "aGVsbG8K"}}}}));
     live.secrets.push_back(live_object_from(
         json{{"ID", "0pguvdu2djk0qxqpqvab7pecp"},
              {"Version", {{"Index", 436}}},
-             {"Spec", {{"Name", "depref1_s1"}, {"Labels", {{"com.docker.stack.namespace", "depref1"}}}}}}));
+             {"Spec",
+              {{"Name", "depref1_s1"}, {"Labels", {{"com.docker.stack.namespace", "depref1"}}}}}}));
   }
 
   static DesiredFileObject file_object(const std::string& key, const std::string& name,
@@ -363,10 +368,16 @@ TEST(MakePlan, ASecretWithoutContentHashIsTakenAsUnchanged) {
 
 TEST(MakePlan, PruneRemovesOnlyTheStacksUndeclaredObjects) {
   StackFixture fixture;
-  fixture.live.services.push_back(live_service(
-      "oldid", with(k_live_web, [](json& s) { s["Name"] = "depref1_old"; }).c_str()));
-  fixture.live.networks.push_back({"n2", "depref1_back", "swarm", "overlay", false, false,
-                                   {{"com.docker.stack.namespace", "depref1"}}, {}});
+  fixture.live.services.push_back(
+      live_service("oldid", with(k_live_web, [](json& s) { s["Name"] = "depref1_old"; }).c_str()));
+  fixture.live.networks.push_back({"n2",
+                                   "depref1_back",
+                                   "swarm",
+                                   "overlay",
+                                   false,
+                                   false,
+                                   {{"com.docker.stack.namespace", "depref1"}},
+                                   {}});
   fixture.live.networks.push_back({"n3", "unrelated", "swarm", "overlay", false, false, {}, {}});
   fixture.live.configs.push_back(
       live_object_from(json{{"ID", "x"}, {"Spec", {{"Name", "someone_elses"}}}}));
@@ -387,8 +398,9 @@ TEST(MakePlan, PreflightReportsEveryProblemBeforeAnyWrite) {
   fixture.desired.networks.push_back({"outside", "missing_net", true, ""});
   fixture.desired.networks.push_back({"local", "bridge_like", true, ""});
   fixture.live.networks.push_back({"b1", "bridge_like", "local", "bridge", false, false, {}, {}});
-  fixture.desired.services[1].spec_json =
-      with(k_desired_web, [](json& s) { s["Mode"] = {{"Global", json::object()}}; });
+  fixture.desired.services[1].spec_json = with(k_desired_web, [](json& s) {
+    s["Mode"] = {{"Global", json::object()}};
+  });
   fixture.live.foreign_ports.push_back({8081, "tcp", "other_web"});
   auto plan = make_plan(fixture.desired, fixture.live, {});
   ASSERT_FALSE(plan);

@@ -41,8 +41,7 @@ class DeployTest : public ::testing::Test {
   void TearDown() override {
     run({"docker", "stack", "rm", m_stack});
     // Wait for the stack's networks to go so the lab is clean for the next test.
-    testing::poll_until(
-        [&] { return list("network").empty(); }, std::chrono::seconds(60));
+    testing::poll_until([&] { return list("network").empty(); }, std::chrono::seconds(60));
   }
 
   RunOptions options() const {
@@ -172,8 +171,8 @@ TEST_F(DeployTest, ABrokenFileOrADryRunWritesNothing) {
 }
 
 TEST_F(DeployTest, EngineErrorsExitTwoWithTheEnginesWords) {
-  auto refused = stackc({"diff", "-H", "unix:///tmp/stackc-no-engine-here.sock", "-c", "app.yml",
-                         m_stack});
+  auto refused =
+      stackc({"diff", "-H", "unix:///tmp/stackc-no-engine-here.sock", "-c", "app.yml", m_stack});
   EXPECT_EQ(refused.exit_code, 2) << refused.describe();
   EXPECT_THAT(refused.err, HasSubstr("/tmp/stackc-no-engine-here.sock"));
   // A published port held outside the stack is refused before any write.
