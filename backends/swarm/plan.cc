@@ -386,6 +386,55 @@ PlannedObject removal(ObjectKind kind, std::string name, std::string id, std::st
   return planned;
 }
 
+// Environment values whose name suggests a credential are not shown in a diff: only that they
+// changed and their length.
+bool sensitive_name(std::string_view name) {
+  std::string upper;
+  for (char c : name) {
+    upper += static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  }
+  for (std::string_view word : {"PASS", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "PRIVATE", "AUTH"}) {
+    if (upper.find(word) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void redact_env(json& value) {
+  if (value.is_array()) {
+    for (json& item : value) {
+      redact_env(item);
+    }
+    return;
+  }
+  if (!value.is_string()) {
+    return;
+  }
+  const std::string& text = value.get_ref<const std::string&>();
+  auto equals = text.find('=');
+  if (equals != std::string::npos && sensitive_name(text.substr(0, equals))) {
+    value = fmt::format("{}=<redacted, {} bytes>", text.substr(0, equals),
+                        text.size() - equals - 1);
+  }
+}
+
+void redact_env_changes(std::vector<FieldChange>& changes) {
+  for (FieldChange& change : changes) {
+    if (change.path.rfind("TaskTemplate.ContainerSpec.Env", 0) != 0) {
+      continue;
+    }
+    for (std::string* text : {&change.old_value, &change.new_value}) {
+      if (text->empty()) {
+        continue;
+      }
+      json value = parse(*text);
+      redact_env(value);
+      *text = value.dump();
+    }
+  }
+}
+
 }  // namespace
 
 std::string_view to_string(ObjectKind kind) {
@@ -607,6 +656,7 @@ PlannedObject plan_service(const DesiredService& desired, const std::string& des
   planned.spec_json = spec.dump();
   planned.changes = diff_json(normalize_service_spec(live->spec_json, names),
                               normalize_service_spec(planned.spec_json, names));
+  redact_env_changes(planned.changes);
   planned.action = planned.changes.empty() ? Action::unchanged : Action::update;
   return planned;
 }

@@ -204,6 +204,21 @@ TEST(PlanService, ReplicasAndEnvValuesAreChangesButEnvOrderIsNot) {
   EXPECT_THAT(paths, ElementsAre("Mode.Replicated.Replicas", "TaskTemplate.ContainerSpec.Env[1]"));
 }
 
+TEST(PlanService, CredentialLikeEnvValuesAreRedactedInChanges) {
+  LiveObject live = live_service("id1", with(k_live_web, [](json& s) {
+                                          s["TaskTemplate"]["ContainerSpec"]["Env"] = {
+                                              "A=1", "DB_PASSWORD=hunter2"};
+                                        }).c_str());
+  std::string spec = with(k_desired_web, [](json& s) {
+    s["TaskTemplate"]["ContainerSpec"]["Env"] = {"A=2", "DB_PASSWORD=swordfish"};
+  });
+  PlannedObject planned = plan_service(desired_service("web", spec), spec, &live, k_names);
+  ASSERT_EQ(planned.changes.size(), 2u);
+  EXPECT_EQ(planned.changes[0].new_value, "\"A=2\"");
+  EXPECT_EQ(planned.changes[1].old_value, "\"DB_PASSWORD=<redacted, 7 bytes>\"");
+  EXPECT_EQ(planned.changes[1].new_value, "\"DB_PASSWORD=<redacted, 9 bytes>\"");
+}
+
 TEST(PlanService, DigestPinnedImageAndForceUpdateAreCarriedOver) {
   std::string live_spec = with(k_live_web, [](json& s) {
     s["TaskTemplate"]["ContainerSpec"]["Image"] = "nginx:1.19@sha256:" + std::string(64, 'a');
