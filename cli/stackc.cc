@@ -47,9 +47,77 @@ std::function<int()> setup_config(CLI::App& sub, const GlobalOptions& global) {
   return [&global, options] { return run_config(global, *options); };
 }
 
+std::function<int()> setup_compile(CLI::App& sub, const GlobalOptions& global) {
+  auto options = std::make_shared<CompileOptions>();
+  sub.add_option("-c,--compose-file", options->files, "Stack file (repeat to merge; - for stdin)")
+      ->required();
+  sub.add_option("--env-file", options->env_files,
+                 "Variables for interpolation (.env syntax); the environment wins");
+  sub.add_option("stack", options->stack, "Stack name (the namespace of every object)")
+      ->required();
+  return [&global, options] { return run_compile(global, *options); };
+}
+
+std::function<int()> setup_deploy(CLI::App& sub, const GlobalOptions& global) {
+  auto options = std::make_shared<DeployOptions>();
+  sub.add_option("-c,--compose-file", options->files, "Stack file (repeat to merge; - for stdin)")
+      ->required();
+  sub.add_option("--env-file", options->env_files,
+                 "Variables for interpolation (.env syntax); the environment wins");
+  sub.add_option("stack", options->stack, "Stack name")->required();
+  sub.add_flag("--prune", options->prune,
+               "Remove the stack's services, networks, secrets and configs the files no longer "
+               "declare");
+  sub.add_option("--resolve-image", options->resolve_image,
+                 "Pin images to registry digests: always, changed or never")
+      ->capture_default_str();
+  sub.add_flag("--dry-run", options->dry_run, "Print the plan and change nothing");
+  sub.add_option("--parallel", options->parallel, "Objects written at once")
+      ->capture_default_str();
+  sub.add_option("-H,--host", options->host, "Docker daemon socket (like docker -H)");
+  return [&global, options] { return run_deploy(global, *options); };
+}
+
+std::function<int()> setup_diff(CLI::App& sub, const GlobalOptions& global) {
+  auto options = std::make_shared<DiffOptions>();
+  sub.add_option("-c,--compose-file", options->files, "Stack file (repeat to merge; - for stdin)")
+      ->required();
+  sub.add_option("--env-file", options->env_files,
+                 "Variables for interpolation (.env syntax); the environment wins");
+  sub.add_option("stack", options->stack, "Stack name")->required();
+  sub.add_flag("--prune", options->prune, "Show what deploy --prune would remove");
+  sub.add_flag("--exit-code", options->exit_code, "Exit with status 3 when there are changes");
+  sub.add_option("--format", options->format, "Output format: text or json")
+      ->capture_default_str();
+  sub.add_option("-H,--host", options->host, "Docker daemon socket (like docker -H)");
+  return [&global, options] { return run_diff(global, *options); };
+}
+
+std::function<int()> setup_rm(CLI::App& sub, const GlobalOptions& global) {
+  auto options = std::make_shared<RmOptions>();
+  sub.add_option("stack", options->stacks, "Stack name(s)")->required();
+  sub.add_option("--timeout", options->timeout_seconds,
+                 "Seconds to wait for the stack's networks and tasks to disappear")
+      ->capture_default_str();
+  sub.add_option("-H,--host", options->host, "Docker daemon socket (like docker -H)");
+  return [&global, options] { return run_rm(global, *options); };
+}
+
+std::function<int()> setup_ps(CLI::App& sub, const GlobalOptions& global) {
+  auto options = std::make_shared<PsOptions>();
+  sub.add_option("stack", options->stack, "Stack name")->required();
+  sub.add_option("-H,--host", options->host, "Docker daemon socket (like docker -H)");
+  return [&global, options] { return run_ps(global, *options); };
+}
+
 // Every subcommand, in the order `stackc --help` lists them.
 constexpr std::array k_commands = {
+    Command{"compile", "Print the Engine API specs docker stack deploy would send", setup_compile},
     Command{"config", "Print the merged, interpolated, normalized stack", setup_config},
+    Command{"deploy", "Create or update a stack on the swarm, in order", setup_deploy},
+    Command{"diff", "Show what deploy would change", setup_diff},
+    Command{"ps", "List the tasks of a stack", setup_ps},
+    Command{"rm", "Remove a stack and wait until its networks are gone", setup_rm},
     Command{"version", "Print stackc's version", setup_version},
 };
 

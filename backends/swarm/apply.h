@@ -1,0 +1,82 @@
+#pragma once
+// Apply: carries out a Plan against the engine, in order: networks, secrets, configs, then the
+// services wave by wave (depends_on), then removals (services, secrets/configs, networks).
+// Within a phase or wave up to `parallel` objects are written at once, each worker with its own
+// Engine (an Engine and its transport serve one thread at a time). The first failure stops
+// new work: what is in flight finishes, nothing later starts, and the result lists what was
+// done so that a re-run (which re-plans from the live state) converges.
+//
+// Service updates carry the inspected Version.Index; "update out of sequence" (someone else
+// wrote the service meanwhile) re-inspects, re-plans that service and retries, a bounded
+// number of times.
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backends/swarm/convert.h"
+#include "backends/swarm/engine.h"
+#include "backends/swarm/live.h"
+#include "backends/swarm/plan.h"
+
+namespace stackc::swarm {
+
+// A fresh Engine on its own transport (with the negotiated API version preset).
+using EngineFactory = std::function<std::unique_ptr<Engine>()>;
+
+struct ApplyOptions {
+  int parallel = 4;
+  int max_attempts = 5;  // per service update, counting out-of-sequence retries
+  // How long a network removal waits for the tasks of removed services to let go of it.
+  std::chrono::milliseconds network_release_timeout{30'000};
+};
+
+struct ApplyEvent {
+  ObjectKind kind = ObjectKind::service;
+  Action action = Action::unchanged;  // what was done (create/update/unchanged/remove)
+  std::string name;
+  bool ok = true;
+  std::string detail;  // on failure the engine's words; else e.g. "retried after a conflict"
+};
+
+struct ApplyResult {
+  size_t created = 0;
+  size_t updated = 0;
+  size_t unchanged = 0;
+  size_t removed = 0;
+  std::vector<std::string> warnings;  // engine warnings, objects kept because still in use
+  std::optional<EngineError> error;   // the first failure
+};
+
+// `report` is called once per object as it completes, never concurrently.
+ApplyResult apply_plan(const Plan& plan, Engine& engine, const EngineFactory& factory,
+                       const ApplyOptions& options,
+                       const std::function<void(const ApplyEvent&)>& report);
+
+enum class ResolveImage { always, changed, never };
+
+// What the reference client does before creating or updating a service: with `always` (and
+// `changed` when the image differs from the com.docker.stack.image label of the live service)
+// ask the registry (GET /distribution) for the digest and pin the image to it. When the
+// registry cannot be reached the image stays unpinned and a warning says so, as in the
+// reference.
+void resolve_images(Engine& engine, DesiredStack& desired, const LiveStack& live, ResolveImage mode,
+                    std::vector<std::string>& warnings);
+
+// `stackc rm`: removes the stack's services (sorted by name), then secrets, configs and
+// networks, and waits (up to `timeout`) until its networks are gone so that an immediate
+// redeploy works. Failures of single objects are reported and the rest continues.
+struct RemoveResult {
+  size_t removed = 0;
+  size_t failed = 0;
+  bool found_anything = false;
+  bool timed_out = false;            // networks still present after the timeout
+  std::optional<EngineError> error;  // listing failed: nothing was removed
+};
+RemoveResult remove_stack(Engine& engine, std::string_view stack, std::chrono::milliseconds timeout,
+                          const std::function<void(const ApplyEvent&)>& report);
+
+}  // namespace stackc::swarm

@@ -1,0 +1,404 @@
+#include "backends/swarm/apply.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "backends/swarm/curl_transport.h"
+#include "backends/swarm/fake_engine.h"
+#include "backends/swarm/live.h"
+#include "backends/swarm/plan.h"
+#include "backends/swarm/sha256.h"
+
+namespace stackc::swarm {
+namespace {
+
+using nlohmann::json;
+using testing::FakeEngine;
+using ::testing::HasSubstr;
+
+// A tiny swarm behind the fake engine: services, networks, secrets and configs kept in memory,
+// with Version.Index checks on updates, and switches to inject failures.
+class FakeSwarm {
+ public:
+  FakeSwarm() {
+    m_fake.serve_version();
+    auto& server = m_fake.server();
+    server.Get("/v1.41/info", [](const httplib::Request&, httplib::Response& response) {
+      response.set_content(R"({"Swarm":{"ControlAvailable":true}})", "application/json");
+    });
+    for (const std::string kind : {"services", "networks", "secrets", "configs"}) {
+      server.Get("/v1.41/" + kind, [this, kind](const httplib::Request&, httplib::Response& r) {
+        std::lock_guard lock(m_mutex);
+        json list = json::array();
+        for (const auto& [id, object] : m_objects[kind]) {
+          list.push_back(object);
+        }
+        r.set_content(list.dump(), "application/json");
+      });
+      server.Post("/v1.41/" + kind + "/create",
+                  [this, kind](const httplib::Request& request, httplib::Response& r) {
+                    create(kind, request, r);
+                  });
+      server.Get("/v1.41/" + kind + R"(/([^/]+))",
+                 [this, kind](const httplib::Request& request, httplib::Response& r) {
+                   std::lock_guard lock(m_mutex);
+                   auto it = m_objects[kind].find(request.matches[1]);
+                   if (it == m_objects[kind].end()) {
+                     reply(r, 404, {{"message", "not found"}});
+                     return;
+                   }
+                   r.set_content(it->second.dump(), "application/json");
+                 });
+      server.Post("/v1.41/" + kind + R"(/([^/]+)/update)",
+                  [this, kind](const httplib::Request& request, httplib::Response& r) {
+                    update(kind, request, r);
+                  });
+      server.Delete("/v1.41/" + kind + R"(/([^/]+))",
+                    [this, kind](const httplib::Request& request, httplib::Response& r) {
+                      std::lock_guard lock(m_mutex);
+                      m_objects[kind].erase(request.matches[1]);
+                      r.status = 204;
+                    });
+    }
+    m_fake.start();
+  }
+
+  Engine engine() {
+    DockerHost host;
+    host.socket_path = m_fake.socket_path();
+    return Engine(make_curl_transport(host));
+  }
+  EngineFactory factory() {
+    std::string socket = m_fake.socket_path();
+    return [socket] {
+      DockerHost host;
+      host.socket_path = socket;
+      auto engine = std::make_unique<Engine>(make_curl_transport(host));
+      engine->set_api_version("1.41");
+      return engine;
+    };
+  }
+
+  // The next create of this name answers HTTP 500.
+  void fail_create(const std::string& name) {
+    std::lock_guard lock(m_mutex);
+    m_fail_create = name;
+  }
+  // The next `count` updates of services find that someone else wrote the service first.
+  void race_updates(int count) {
+    std::lock_guard lock(m_mutex);
+    m_races = count;
+  }
+  std::vector<std::string> writes() {
+    std::vector<std::string> out;
+    for (const auto& request : m_fake.requests()) {
+      if (request.method != "GET") {
+        out.push_back(request.method + " " + request.target.substr(0, request.target.find('?')));
+      }
+    }
+    return out;
+  }
+  size_t count(const std::string& kind) {
+    std::lock_guard lock(m_mutex);
+    return m_objects[kind].size();
+  }
+  std::uint64_t version_of(const std::string& name) {
+    std::lock_guard lock(m_mutex);
+    for (const auto& [id, object] : m_objects["services"]) {
+      if (object["Spec"]["Name"] == name) {
+        return object["Version"]["Index"];
+      }
+    }
+    return 0;
+  }
+
+ private:
+  static void reply(httplib::Response& response, int status, const json& body) {
+    response.status = status;
+    response.set_content(body.dump(), "application/json");
+  }
+
+  void create(const std::string& kind, const httplib::Request& request, httplib::Response& r) {
+    std::lock_guard lock(m_mutex);
+    json spec = json::parse(request.body);
+    std::string name = spec.value("Name", "");
+    if (!m_fail_create.empty() && name == m_fail_create) {
+      m_fail_create.clear();
+      reply(r, 500, {{"message", "rpc error: code = Unavailable desc = raft lost quorum"}});
+      return;
+    }
+    std::string id = fmt::format("id{}", ++m_next_id);
+    if (kind == "networks") {
+      spec.erase("Name");
+      m_objects[kind][id] = {{"Id", id},
+                             {"Name", name},
+                             {"Scope", "swarm"},
+                             {"Driver", spec.value("Driver", "overlay")},
+                             {"Labels", spec.value("Labels", json::object())}};
+      reply(r, 201, {{"Id", id}});
+      return;
+    }
+    if (kind == "secrets") {
+      spec.erase("Data");  // never read back
+    }
+    m_objects[kind][id] = {{"ID", id}, {"Version", {{"Index", ++m_index}}}, {"Spec", spec}};
+    reply(r, 201, {{"ID", id}});
+  }
+
+  void update(const std::string& kind, const httplib::Request& request, httplib::Response& r) {
+    std::lock_guard lock(m_mutex);
+    auto it = m_objects[kind].find(request.matches[1]);
+    if (it == m_objects[kind].end()) {
+      reply(r, 404, {{"message", "not found"}});
+      return;
+    }
+    json& object = it->second;
+    if (m_races > 0 && kind == "services") {
+      // Another client wrote first: the index moves on and this update is out of sequence.
+      --m_races;
+      object["Version"]["Index"] = ++m_index;
+    }
+    if (request.get_param_value("version") !=
+        std::to_string(object["Version"]["Index"].get<int>())) {
+      reply(r, 500, {{"message", "rpc error: code = Unknown desc = update out of sequence"}});
+      return;
+    }
+    object["Spec"] = json::parse(request.body);
+    object["Version"]["Index"] = ++m_index;
+    reply(r, 200, {{"Warnings", json::array()}});
+  }
+
+  FakeEngine m_fake;
+  std::mutex m_mutex;
+  std::map<std::string, std::map<std::string, json>> m_objects;
+  std::string m_fail_create;
+  int m_races = 0;
+  int m_next_id = 0;
+  int m_index = 10;
+};
+
+std::string service_spec(const std::string& name, const std::string& image,
+                         const std::string& config = "") {
+  json spec = {
+      {"Name", "st_" + name},
+      {"Labels", {{"com.docker.stack.namespace", "st"}, {"com.docker.stack.image", image}}},
+      {"TaskTemplate",
+       {{"ContainerSpec", {{"Image", image}}},
+        {"Networks", {{{"Target", "st_default"}, {"Aliases", {name}}}}}}}};
+  if (!config.empty()) {
+    spec["TaskTemplate"]["ContainerSpec"]["Configs"] = {
+        {{"File", {{"Name", "/c"}, {"UID", "0"}, {"GID", "0"}, {"Mode", 292}}},
+         {"ConfigName", config}}};
+  }
+  return spec.dump();
+}
+
+// st: a network, a config, and db <- api <- web (depends_on), plus a lone worker.
+DesiredStack desired_stack(const std::string& web_image = "nginx:1.19") {
+  DesiredStack stack;
+  stack.stack = "st";
+  stack.networks.push_back(
+      {"default", "st_default", false,
+       R"({"Name":"st_default","Driver":"overlay","Labels":{"com.docker.stack.namespace":"st"}})"});
+  json config = {{"Name", "st_conf"},
+                 {"Labels", {{"com.docker.stack.namespace", "st"}}},
+                 {"Data", base64_encode("x=1\n")}};
+  stack.configs.push_back({"conf", "st_conf", false, config.dump(), sha256_hex("x=1\n"), 4});
+  auto service = [&](const std::string& key, const std::string& image,
+                     std::vector<std::string> deps, const std::string& config_name = "") {
+    stack.services.push_back(
+        {key, "st_" + key, std::move(deps), image, service_spec(key, image, config_name)});
+  };
+  service("api", "redis:6.0-alpine", {"db"}, "st_conf");
+  service("db", "redis:6.2.5-alpine", {});
+  service("web", web_image, {"api"});
+  service("worker", "redis:6.0-alpine", {});
+  return stack;
+}
+
+struct DeployRun {
+  ApplyResult result;
+  std::vector<ApplyEvent> events;
+  Plan plan;
+};
+
+// One deploy: read live, plan, apply (what `stackc deploy` does).
+DeployRun deploy(FakeSwarm& swarm, const DesiredStack& desired, int parallel = 4) {
+  DeployRun run;
+  Engine engine = swarm.engine();
+  auto live = read_live_stack(engine, "st");
+  EXPECT_TRUE(live) << live.error().describe();
+  auto plan = make_plan(desired, *live, {});
+  EXPECT_TRUE(plan) << plan.error().front();
+  run.plan = *plan;
+  ApplyOptions options;
+  options.parallel = parallel;
+  std::mutex mutex;
+  run.result = apply_plan(*plan, engine, swarm.factory(), options, [&](const ApplyEvent& event) {
+    std::lock_guard lock(mutex);
+    run.events.push_back(event);
+  });
+  return run;
+}
+
+TEST(Apply, CreatesInOrderThenANoOpRedeployWritesNothing) {
+  FakeSwarm swarm;
+  DeployRun first = deploy(swarm, desired_stack());
+  ASSERT_FALSE(first.result.error) << first.result.error->describe();
+  EXPECT_EQ(first.result.created, 6u);
+  std::vector<std::string> writes = swarm.writes();
+  ASSERT_EQ(writes.size(), 6u);
+  EXPECT_EQ(writes[0], "POST /v1.41/networks/create");
+  EXPECT_EQ(writes[1], "POST /v1.41/configs/create");
+  // db and worker (wave 1, either order), then api, then web.
+  auto position = [&](const std::string& name) {
+    for (size_t i = 0; i < first.events.size(); ++i) {
+      if (first.events[i].name == name) {
+        return i;
+      }
+    }
+    return size_t{99};
+  };
+  EXPECT_LT(position("st_db"), position("st_api"));
+  EXPECT_LT(position("st_api"), position("st_web"));
+
+  DeployRun second = deploy(swarm, desired_stack());
+  ASSERT_FALSE(second.result.error);
+  EXPECT_EQ(second.result.unchanged, 6u);
+  EXPECT_EQ(swarm.writes().size(), 6u) << "an unchanged stack must not be written";
+}
+
+TEST(Apply, AFailureMidwayIsReportedAndARerunConverges) {
+  FakeSwarm swarm;
+  swarm.fail_create("st_api");
+  DeployRun failed = deploy(swarm, desired_stack(), /*parallel=*/1);
+  ASSERT_TRUE(failed.result.error);
+  EXPECT_EQ(failed.result.error->status, 500);
+  EXPECT_THAT(failed.result.error->describe(), HasSubstr("raft lost quorum"));
+  // Network, config, db and worker were made; web (after api) was never attempted.
+  EXPECT_EQ(failed.result.created, 4u);
+  EXPECT_EQ(swarm.count("services"), 2u);
+  bool reported = false;
+  for (const ApplyEvent& event : failed.events) {
+    EXPECT_NE(event.name, "st_web");
+    if (event.name == "st_api") {
+      reported = !event.ok;
+    }
+  }
+  EXPECT_TRUE(reported);
+
+  DeployRun rerun = deploy(swarm, desired_stack());
+  ASSERT_FALSE(rerun.result.error) << rerun.result.error->describe();
+  EXPECT_EQ(rerun.result.created, 2u);    // api, web
+  EXPECT_EQ(rerun.result.unchanged, 4u);  // network, config, db, worker
+  EXPECT_EQ(swarm.count("services"), 4u);
+  DeployRun after = deploy(swarm, desired_stack());
+  EXPECT_EQ(after.result.unchanged, 6u);
+}
+
+TEST(Apply, AnOutOfSequenceUpdateIsReinspectedAndRetried) {
+  FakeSwarm swarm;
+  ASSERT_FALSE(deploy(swarm, desired_stack()).result.error);
+  swarm.race_updates(2);
+  DeployRun run = deploy(swarm, desired_stack("nginx:1.21"));
+  ASSERT_FALSE(run.result.error) << run.result.error->describe();
+  EXPECT_EQ(run.result.updated, 1u);
+  size_t updates = 0;
+  for (const std::string& write : swarm.writes()) {
+    updates += write.find("/update") != std::string::npos ? 1 : 0;
+  }
+  EXPECT_EQ(updates, 3u);  // two stale attempts, then the one with the re-inspected index
+  DeployRun after = deploy(swarm, desired_stack("nginx:1.21"));
+  EXPECT_EQ(after.result.unchanged, 6u);
+}
+
+TEST(Apply, RetriesAreBounded) {
+  FakeSwarm swarm;
+  ASSERT_FALSE(deploy(swarm, desired_stack()).result.error);
+  swarm.race_updates(100);
+  DeployRun run = deploy(swarm, desired_stack("nginx:1.21"));
+  ASSERT_TRUE(run.result.error);
+  EXPECT_EQ(run.result.error->kind, EngineErrorKind::out_of_sequence);
+}
+
+TEST(Apply, ConnectionRefusedIsAClearTransportError) {
+  DockerHost host;
+  host.socket_path = "/tmp/stackc-no-such-engine.sock";
+  Engine engine(make_curl_transport(host));
+  auto live = read_live_stack(engine, "st");
+  ASSERT_FALSE(live);
+  EXPECT_EQ(live.error().kind, EngineErrorKind::transport);
+  EXPECT_THAT(live.error().describe(), HasSubstr("/tmp/stackc-no-such-engine.sock"));
+}
+
+TEST(Apply, RotatedConfigIsCreatedBeforeTheServiceAndTheOldOneRemovedAfter) {
+  FakeSwarm swarm;
+  ASSERT_FALSE(deploy(swarm, desired_stack()).result.error);
+  DesiredStack changed = desired_stack();
+  json config = json::parse(changed.configs[0].spec_json);
+  config["Data"] = base64_encode("x=2\n");
+  changed.configs[0].spec_json = config.dump();
+  changed.configs[0].data_sha256 = sha256_hex("x=2\n");
+  DeployRun run = deploy(swarm, changed);
+  ASSERT_FALSE(run.result.error) << run.result.error->describe();
+  std::vector<std::string> order;
+  for (const ApplyEvent& event : run.events) {
+    if (event.action != Action::unchanged) {
+      order.push_back(std::string(to_string(event.action)) + " " + event.name);
+    }
+  }
+  std::string hashed = "st_conf-" + sha256_hex("x=2\n").substr(0, 10);
+  EXPECT_THAT(order, ::testing::ElementsAre("create " + hashed, "update st_api", "remove st_conf"));
+  EXPECT_EQ(swarm.count("configs"), 1u);
+}
+
+TEST(ResolveImages, PinsToTheRegistryDigestOrWarnsLikeTheReference) {
+  FakeEngine fake;
+  fake.serve_version();
+  const std::string digest = "sha256:" + std::string(64, 'c');
+  fake.server().Get(R"(/v1\.41/distribution/(.+)/json)",
+                    [&](const httplib::Request& request, httplib::Response& response) {
+                      if (request.matches[1] == "nginx:1.19") {
+                        response.set_content(
+                            json{{"Descriptor", {{"digest", digest}}}}.dump(), "application/json");
+                      } else {
+                        response.status = 500;
+                        response.set_content(R"({"message":"no such host"})", "application/json");
+                      }
+                    });
+  fake.start();
+  DockerHost host;
+  host.socket_path = fake.socket_path();
+  Engine engine(make_curl_transport(host));
+
+  DesiredStack stack = desired_stack();
+  LiveStack live;
+  live.stack = "st";
+  std::vector<std::string> warnings;
+  resolve_images(engine, stack, live, ResolveImage::never, warnings);
+  EXPECT_TRUE(warnings.empty());
+  EXPECT_TRUE(fake.requests().empty()) << "never asks no registry";
+
+  resolve_images(engine, stack, live, ResolveImage::always, warnings);
+  auto image_of = [&](const std::string& key) {
+    for (const DesiredService& service : stack.services) {
+      if (service.key == key) {
+        return json::parse(service.spec_json)["TaskTemplate"]["ContainerSpec"]["Image"]
+            .get<std::string>();
+      }
+    }
+    return std::string();
+  };
+  EXPECT_EQ(image_of("web"), "nginx:1.19@" + digest);
+  EXPECT_EQ(image_of("db"), "redis:6.2.5-alpine");
+  ASSERT_EQ(warnings.size(), 3u);  // api, db, worker
+  EXPECT_THAT(warnings[0], HasSubstr("could not be accessed on a registry to record its digest"));
+}
+
+}  // namespace
+}  // namespace stackc::swarm

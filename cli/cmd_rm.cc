@@ -1,0 +1,57 @@
+// stackc rm: removes a stack's services, then secrets and configs, then networks, and waits
+// until its networks and tasks are gone so that an immediate redeploy works.
+
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "backends/swarm/apply.h"
+#include "cli/commands.h"
+#include "cli/exit_status.h"
+
+namespace stackc {
+
+int run_rm(const GlobalOptions&, const RmOptions& options) {
+  if (options.timeout_seconds < 0) {
+    std::cerr << "stackc: error: --timeout must not be negative\n";
+    return k_exit_usage;
+  }
+  auto connection = connect_manager(options.host);
+  if (!connection) {
+    return k_exit_usage;
+  }
+  int status = k_exit_ok;
+  for (const std::string& stack : options.stacks) {
+    auto report = [](const swarm::ApplyEvent& event) {
+      if (event.ok) {
+        std::cout << fmt::format("removed {} {}\n", swarm::to_string(event.kind), event.name);
+      } else {
+        std::cerr << fmt::format("failed to remove {} {}: {}\n", swarm::to_string(event.kind),
+                                 event.name, event.detail);
+      }
+    };
+    swarm::RemoveResult result = swarm::remove_stack(
+        *connection->engine, stack, std::chrono::seconds(options.timeout_seconds), report);
+    if (result.error) {
+      std::cerr << "stackc: error: " << result.error->describe() << "\n";
+      return k_exit_usage;
+    }
+    if (!result.found_anything) {
+      std::cerr << fmt::format("Nothing found in stack: {}\n", stack);
+      continue;
+    }
+    if (result.failed > 0) {
+      std::cerr << fmt::format("stackc: error: failed to remove some resources from stack: {}\n",
+                               stack);
+      status = k_exit_usage;
+    } else if (result.timed_out) {
+      std::cerr << fmt::format(
+          "stackc: error: stack {}: networks or tasks still present after {} s\n", stack,
+          options.timeout_seconds);
+      status = k_exit_usage;
+    }
+  }
+  return status;
+}
+
+}  // namespace stackc
