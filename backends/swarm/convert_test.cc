@@ -101,8 +101,8 @@ std::string service_yaml(const std::string& body, const std::string& top = "") {
 
 struct FragmentCase {
   const char* name;
-  std::string yaml;     // the lines under `web:` (after its image), plus top-level sections
-  const char* pointer;  // into web's ServiceSpec
+  std::string yaml;      // the lines under `web:` (after its image), plus top-level sections
+  const char* pointer;   // into web's ServiceSpec
   const char* expected;  // JSON; "null" means absent
 };
 
@@ -134,12 +134,12 @@ const FragmentCase k_fragments[] = {
      R"(["a","b c"])"},
     {"hosts", "    extra_hosts: ['a:1.2.3.4', 'b=::1']\n", "/TaskTemplate/ContainerSpec/Hosts",
      R"(["1.2.3.4 a","::1 b"])"},
-    {"dns", "    dns: 1.1.1.1\n    dns_search: [x.org]\n",
-     "/TaskTemplate/ContainerSpec/DNSConfig", R"({"Nameservers":["1.1.1.1"],"Search":["x.org"]})"},
+    {"dns", "    dns: 1.1.1.1\n    dns_search: [x.org]\n", "/TaskTemplate/ContainerSpec/DNSConfig",
+     R"({"Nameservers":["1.1.1.1"],"Search":["x.org"]})"},
     {"no_dns", "", "/TaskTemplate/ContainerSpec/DNSConfig", "null"},
     {"init_false_kept", "    init: false\n", "/TaskTemplate/ContainerSpec/Init", "false"},
-    {"stop_grace", "    stop_grace_period: 1m30s\n",
-     "/TaskTemplate/ContainerSpec/StopGracePeriod", "90000000000"},
+    {"stop_grace", "    stop_grace_period: 1m30s\n", "/TaskTemplate/ContainerSpec/StopGracePeriod",
+     "90000000000"},
     {"flags", "    tty: true\n    stdin_open: true\n    read_only: false\n",
      "/TaskTemplate/ContainerSpec/OpenStdin", "true"},
     {"read_only_false_omitted", "    read_only: false\n", "/TaskTemplate/ContainerSpec/ReadOnly",
@@ -160,24 +160,28 @@ const FragmentCase k_fragments[] = {
      R"([{"Name":"core","Hard":2,"Soft":1},{"Name":"nproc","Hard":10,"Soft":10}])"},
     {"sysctls", "    sysctls: [net.core.somaxconn=1024]\n", "/TaskTemplate/ContainerSpec/Sysctls",
      R"({"net.core.somaxconn":"1024"})"},
-    {"healthcheck_string", "    healthcheck:\n      test: curl x\n      interval: 2s\n      retries: 0\n",
+    {"healthcheck_string",
+     "    healthcheck:\n      test: curl x\n      interval: 2s\n      retries: 0\n",
      "/TaskTemplate/ContainerSpec/Healthcheck",
      R"({"Test":["CMD-SHELL","curl x"],"Interval":2000000000})"},
     {"healthcheck_disable", "    healthcheck:\n      disable: true\n      interval: 2s\n",
      "/TaskTemplate/ContainerSpec/Healthcheck", R"({"Test":["NONE"]})"},
     // Task template.
     {"resources_always", "", "/TaskTemplate/Resources", "{}"},
-    {"resources", "    deploy:\n      resources:\n        limits: {cpus: '0.5', memory: 1k, pids: 5}\n"
+    {"resources",
+     "    deploy:\n      resources:\n        limits: {cpus: '0.5', memory: 1k, pids: 5}\n"
      "        reservations:\n          generic_resources:\n"
      "            - discrete_resource_spec: {kind: gpu, value: 2}\n",
      "/TaskTemplate/Resources",
      R"({"Limits":{"NanoCPUs":500000000,"MemoryBytes":1024,"Pids":5},)"
      R"("Reservations":{"GenericResources":[{"DiscreteResourceSpec":{"Kind":"gpu","Value":2}}]}})"},
-    {"placement", "    deploy:\n      placement:\n        constraints: [a==b]\n"
+    {"placement",
+     "    deploy:\n      placement:\n        constraints: [a==b]\n"
      "        preferences: [{spread: node.id}]\n        max_replicas_per_node: 2\n",
      "/TaskTemplate/Placement",
      R"({"Constraints":["a==b"],"Preferences":[{"Spread":{"SpreadDescriptor":"node.id"}}],"MaxReplicas":2})"},
-    {"restart_policy", "    restart: always\n    deploy:\n      restart_policy:\n"
+    {"restart_policy",
+     "    restart: always\n    deploy:\n      restart_policy:\n"
      "        condition: none\n        delay: 0s\n        max_attempts: 0\n",
      "/TaskTemplate/RestartPolicy", R"({"Condition":"none","Delay":0,"MaxAttempts":0})"},
     {"restart_always", "    restart: always\n", "/TaskTemplate/RestartPolicy",
@@ -188,6 +192,9 @@ const FragmentCase k_fragments[] = {
      R"({"Condition":"on-failure","MaxAttempts":0})"},
     {"restart_on_failure_n", "    restart: on-failure:3\n", "/TaskTemplate/RestartPolicy",
      R"({"Condition":"on-failure","MaxAttempts":3})"},
+    // The 28.2.2 client converts a negative count to uint64 (checked on the lab).
+    {"restart_on_failure_negative", "    restart: on-failure:-1\n", "/TaskTemplate/RestartPolicy",
+     R"({"Condition":"on-failure","MaxAttempts":18446744073709551615})"},
     {"restart_no", "    restart: \"no\"\n", "/TaskTemplate/RestartPolicy", "null"},
     {"logging", "    logging:\n      driver: syslog\n      options: {tag: x}\n",
      "/TaskTemplate/LogDriver", R"({"Name":"syslog","Options":{"tag":"x"}})"},
@@ -196,7 +203,8 @@ const FragmentCase k_fragments[] = {
     {"default_network", "", "/TaskTemplate/Networks",
      R"([{"Target":"st_default","Aliases":["web"]}])"},
     {"networks_sorted_aliases",
-     "    networks:\n      zeta:\n      alpha:\n        aliases: [a1]\nnetworks:\n  zeta:\n  alpha:\n",
+     "    networks:\n      zeta:\n      alpha:\n        aliases: [a1]\nnetworks:\n  zeta:\n  "
+     "alpha:\n",
      "/TaskTemplate/Networks",
      R"([{"Target":"st_alpha","Aliases":["a1","web"]},{"Target":"st_zeta","Aliases":["web"]}])"},
     {"network_name_and_host",
@@ -212,7 +220,8 @@ const FragmentCase k_fragments[] = {
     {"global_job", "    deploy: {mode: global-job}\n", "/Mode", R"({"GlobalJob":{}})"},
     {"update_default_parallelism", "    deploy:\n      update_config: {delay: 1s}\n",
      "/UpdateConfig", R"({"Parallelism":1,"Delay":1000000000})"},
-    {"rollback_parallelism_zero", "    deploy:\n      rollback_config:\n        parallelism: 0\n"
+    {"rollback_parallelism_zero",
+     "    deploy:\n      rollback_config:\n        parallelism: 0\n"
      "        failure_action: pause\n        monitor: 1m\n        max_failure_ratio: 0.5\n"
      "        order: start-first\n",
      "/RollbackConfig",
@@ -249,7 +258,8 @@ const FragmentCase k_fragments[] = {
     {"tmpfs", "    volumes:\n      - {type: tmpfs, target: /x, tmpfs: {size: 100}}\n",
      "/TaskTemplate/ContainerSpec/Mounts",
      R"([{"Type":"tmpfs","Target":"/x","TmpfsOptions":{"SizeBytes":100}}])"},
-    {"consistency", "    volumes:\n      - {type: bind, source: /tmp, target: /x, consistency: cached}\n",
+    {"consistency",
+     "    volumes:\n      - {type: bind, source: /tmp, target: /x, consistency: cached}\n",
      "/TaskTemplate/ContainerSpec/Mounts",
      R"([{"Type":"bind","Source":"/tmp","Target":"/x","Consistency":"cached"}])"},
 };
@@ -325,7 +335,8 @@ TEST(ConvertStack, NetworksOnlyThoseUsedAndSortedByName) {
   Converted converted(
       "version: \"3.9\"\nservices:\n  a:\n    image: x\n    networks: [front, ext]\n"
       "  b:\n    image: x\nnetworks:\n  front:\n    driver_opts: {mtu: 1400}\n"
-      "    attachable: true\n    ipam:\n      driver: default\n      config: [{subnet: 10.9.0.0/24}]\n"
+      "    attachable: true\n    ipam:\n      driver: default\n      config: [{subnet: "
+      "10.9.0.0/24}]\n"
       "  unused: {}\n  ext: {external: true, name: shared-net}\n");
   ASSERT_TRUE(converted.result) << converted.messages();
   const auto& networks = converted.result->networks;
@@ -338,10 +349,11 @@ TEST(ConvertStack, NetworksOnlyThoseUsedAndSortedByName) {
             Json::parse(R"({"Name":"st_default","Driver":"overlay",)"
                         R"("Labels":{"com.docker.stack.namespace":"st"}})"));
   EXPECT_EQ(networks[2].key, "front");
-  EXPECT_EQ(Json::parse(networks[2].spec_json),
-            Json::parse(R"({"Name":"st_front","Driver":"overlay","Attachable":true,)"
-                        R"("IPAM":{"Driver":"default","Config":[{"Subnet":"10.9.0.0/24"}]},)"
-                        R"("Options":{"mtu":"1400"},"Labels":{"com.docker.stack.namespace":"st"}})"));
+  EXPECT_EQ(
+      Json::parse(networks[2].spec_json),
+      Json::parse(R"({"Name":"st_front","Driver":"overlay","Attachable":true,)"
+                  R"("IPAM":{"Driver":"default","Config":[{"Subnet":"10.9.0.0/24"}]},)"
+                  R"("Options":{"mtu":"1400"},"Labels":{"com.docker.stack.namespace":"st"}})"));
 }
 
 TEST(ConvertStack, SecretsAndConfigsFromFiles) {
@@ -374,10 +386,13 @@ TEST(ConvertStack, SecretsAndConfigsFromFiles) {
             Json::parse(R"({"Name":"conf-v1","Labels":{"com.docker.stack.namespace":"st"},)"
                         R"("Templating":{"Name":"golang"}})"));
   EXPECT_EQ(converted.at("web", "/TaskTemplate/ContainerSpec/Secrets"),
-            Json::parse(R"([{"File":{"Name":"/t","UID":"1","GID":"0","Mode":256},"SecretName":"ext"},)"
-                        R"({"File":{"Name":"pw","UID":"0","GID":"0","Mode":292},"SecretName":"st_pw"}])"));
-  EXPECT_EQ(converted.at("web", "/TaskTemplate/ContainerSpec/Configs"),
-            Json::parse(R"([{"File":{"Name":"conf","UID":"0","GID":"0","Mode":292},"ConfigName":"conf-v1"}])"));
+            Json::parse(
+                R"([{"File":{"Name":"/t","UID":"1","GID":"0","Mode":256},"SecretName":"ext"},)"
+                R"({"File":{"Name":"pw","UID":"0","GID":"0","Mode":292},"SecretName":"st_pw"}])"));
+  EXPECT_EQ(
+      converted.at("web", "/TaskTemplate/ContainerSpec/Configs"),
+      Json::parse(
+          R"([{"File":{"Name":"conf","UID":"0","GID":"0","Mode":292},"ConfigName":"conf-v1"}])"));
 }
 
 TEST(ConvertStack, UnreadableSecretFileIsAnErrorAtItsFileKey) {

@@ -90,9 +90,9 @@ RunOptions environment(const std::string& stack) {
 // GET on the Engine API through the socket. Not `docker ... inspect`: that asks the engine to
 // insert swarmkit's runtime defaults, which are not part of the stored spec.
 Json api(const std::string& path) {
-  auto result = run({"curl", "-sS", "--fail", "--unix-socket", k_socket,
-                     "http://localhost/v1.41" + path},
-                    RunOptions().with_timeout(std::chrono::seconds(20)));
+  auto result =
+      run({"curl", "-sS", "--fail", "--unix-socket", k_socket, "http://localhost/v1.41" + path},
+          RunOptions().with_timeout(std::chrono::seconds(20)));
   if (!result.ok()) {
     ADD_FAILURE() << result.describe();
     return Json();
@@ -142,11 +142,16 @@ std::string base64_decode(const std::string& text) {
   int bits = 0;
   for (char c : text) {
     int v = -1;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '+') v = 62;
-    else if (c == '/') v = 63;
+    if (c >= 'A' && c <= 'Z')
+      v = c - 'A';
+    else if (c >= 'a' && c <= 'z')
+      v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9')
+      v = c - '0' + 52;
+    else if (c == '+')
+      v = 62;
+    else if (c == '/')
+      v = 63;
     if (v < 0) continue;
     buffer = (buffer << 6) | static_cast<uint32_t>(v);
     bits += 6;
@@ -202,8 +207,8 @@ void normalize_service(const Json& ours, Json& live) {
   }
   if (live.contains("Mode") && live["Mode"].contains("Replicated")) {
     // A nil Replicas is stored as 1.
-    drop_default(child(child(ours, "Mode"), "Replicated"), live["Mode"]["Replicated"],
-                 "Replicas", 1);
+    drop_default(child(child(ours, "Mode"), "Replicated"), live["Mode"]["Replicated"], "Replicas",
+                 1);
   }
   for (const char* block : {"UpdateConfig", "RollbackConfig"}) {
     if (live.contains(block)) {
@@ -348,9 +353,8 @@ TEST_P(ConvertCompare, SameSpecsAsDockerStackDeploy) {
   ASSERT_TRUE(compiled.ok()) << compiled.describe();
   Json ours = Json::parse(compiled.out);
 
-  std::vector<std::string> deploy = with_files({"docker", "stack", "deploy", "--resolve-image",
-                                                "never"},
-                                               c);
+  std::vector<std::string> deploy =
+      with_files({"docker", "stack", "deploy", "--resolve-image", "never"}, c);
   deploy.push_back(stack);
   deployed_stacks().insert(stack);
   auto deployed = run(deploy, environment(stack));
@@ -431,17 +435,18 @@ TEST(Compile, NeverPrintsSecretContent) {
   EXPECT_THAT(compiled.out, ::testing::Not(::testing::HasSubstr("s3cr3t-deploy-value")));
   // base64 of "s3cr3t-deploy-value\n"
   EXPECT_THAT(compiled.out, ::testing::Not(::testing::HasSubstr("czNjcjN0LWRlcGxveS12YWx1ZQ")));
-  EXPECT_THAT(compiled.out, ::testing::HasSubstr(
-                                "095b71341ebcd079281877d02a7784c6701d2292d19ffb26e7479359acab0493"));
+  EXPECT_THAT(
+      compiled.out,
+      ::testing::HasSubstr("095b71341ebcd079281877d02a7784c6701d2292d19ffb26e7479359acab0493"));
 }
 
 TEST(Compile, ExitStatuses) {
   RunOptions options = environment("cvtx");
   // An undefined network is a conversion error: exit 1 with the location.
-  auto invalid = run({k_stackc, "--no-color", "compile", "-c", "-", "cvtx"},
-                     RunOptions(options).with_input(
-                         "version: \"3.9\"\nservices:\n  web:\n    image: nginx\n"
-                         "    networks: [nope]\n"));
+  auto invalid =
+      run({k_stackc, "--no-color", "compile", "-c", "-", "cvtx"},
+          RunOptions(options).with_input("version: \"3.9\"\nservices:\n  web:\n    image: nginx\n"
+                                         "    networks: [nope]\n"));
   EXPECT_EQ(invalid.exit_code, 1) << invalid.describe();
   EXPECT_THAT(invalid.err, ::testing::HasSubstr("-:5:16: error: undefined network \"nope\""));
   EXPECT_TRUE(invalid.out.empty());
@@ -457,10 +462,10 @@ TEST(Compile, ExitStatuses) {
   auto blank_stack = run({k_stackc, "compile", "-c", k_stacks + "01-minimal.yml", "\"\""}, options);
   EXPECT_EQ(blank_stack.exit_code, 2) << blank_stack.describe();
   // An unreadable secret file is a conversion error at the `file:` line.
-  auto no_secret = run({k_stackc, "--no-color", "compile", "-c", "-", "cvtx"},
-                       RunOptions(options).with_input(
-                           "version: \"3.9\"\nservices:\n  web:\n    image: nginx\n"
-                           "secrets:\n  s:\n    file: /nonexistent/secret\n"));
+  auto no_secret =
+      run({k_stackc, "--no-color", "compile", "-c", "-", "cvtx"},
+          RunOptions(options).with_input("version: \"3.9\"\nservices:\n  web:\n    image: nginx\n"
+                                         "secrets:\n  s:\n    file: /nonexistent/secret\n"));
   EXPECT_EQ(no_secret.exit_code, 1) << no_secret.describe();
   EXPECT_THAT(no_secret.err, ::testing::HasSubstr("secret \"s\": open /nonexistent/secret"));
 }
