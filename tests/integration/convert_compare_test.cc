@@ -61,6 +61,7 @@ const std::vector<Case> k_cases = {
     {"dailylog", {"14-dailylog.yml"}},
     {"merged_files", {"15-base.yml", "15-override.yml"}},
     {"images", {"16-images.yml"}},
+    {"credential_spec", {"17-credential-spec.yml"}},
 };
 
 // A prefix no other run (or helper sharing the lab) uses.
@@ -194,6 +195,23 @@ void normalize_service(const Json& ours, Json& live) {
       for (Json& reference : container[list]) {
         reference.erase("SecretID");
         reference.erase("ConfigID");
+      }
+    }
+  }
+  if (container.contains("Privileges") && container["Privileges"].contains("CredentialSpec")) {
+    Json& cred = container["Privileges"]["CredentialSpec"];
+    // The engine's CredentialSpec has no omitempty: the two unused fields come back as "".
+    for (const char* field : {"Config", "File", "Registry"}) {
+      if (cred.contains(field) && cred[field] == "") {
+        cred.erase(field);
+      }
+    }
+    // A config-based spec holds the config's ID, which the client looks up at deploy time
+    // (apply's job, as for ConfigID); map it back to the config's name.
+    if (cred.contains("Config")) {
+      Json config = api("/configs/" + cred["Config"].get<std::string>());
+      if (config.is_object() && config.contains("Spec")) {
+        cred["Config"] = config["Spec"]["Name"];
       }
     }
   }
