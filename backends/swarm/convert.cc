@@ -13,7 +13,6 @@
 #include <map>
 #include <regex>
 #include <set>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -47,7 +46,9 @@ const std::regex& domain_re() {
 
 std::string tagged_image(std::string_view image) {
   const std::string original(image);
-  if (original.find('@') != std::string::npos) {
+  // Far beyond any valid reference (name <= 255, tag <= 128); also keeps std::regex, which
+  // recurses per character, away from huge input.
+  if (original.size() > 1024 || original.find('@') != std::string::npos) {
     return original;  // canonical (or invalid): sent as written
   }
   std::string name = original;

@@ -34,7 +34,10 @@ struct DesiredNetwork {
   std::string key;            // the key under `networks:` ("default" for the implicit one)
   std::string name;           // the engine name: <stack>_<key>, or `name:` / the external name
   bool external = false;      // must exist already; never created, never removed
-  std::string spec_json;      // the create body as JSON text; empty for external networks
+  // The create body as JSON text; empty for external networks. The reference's client also
+  // sends "CheckDuplicate": true to engines below API 1.44; that depends on the engine, so it
+  // is apply's to add.
+  std::string spec_json;
 };
 
 // A secret or config the stack creates (POST /secrets/create or /configs/create body).

@@ -441,6 +441,8 @@ TEST(TaggedImage, NormalizesAsTheClient) {
   EXPECT_EQ(tagged_image("NGINX"), "NGINX");  // invalid: sent as written
   EXPECT_EQ(tagged_image("a/B/c"), "a/B/c");
   EXPECT_EQ(tagged_image("nginx:bad tag"), "nginx:bad tag");
+  const std::string huge(100000, 'a');
+  EXPECT_EQ(tagged_image(huge), huge);  // refused unparsed, not a stack overflow
 }
 
 TEST(Base64, EncodesWithPadding) {

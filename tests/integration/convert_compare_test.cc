@@ -479,12 +479,12 @@ TEST(Compile, ExitStatuses) {
   EXPECT_EQ(no_stack.exit_code, 2) << no_stack.describe();
   auto blank_stack = run({k_stackc, "compile", "-c", k_stacks + "01-minimal.yml", "\"\""}, options);
   EXPECT_EQ(blank_stack.exit_code, 2) << blank_stack.describe();
-  // An unreadable secret file is a conversion error at the `file:` line.
+  // An unreadable secret file is an I/O error (exit 2), reported at the `file:` line.
   auto no_secret =
       run({k_stackc, "--no-color", "compile", "-c", "-", "cvtx"},
           RunOptions(options).with_input("version: \"3.9\"\nservices:\n  web:\n    image: nginx\n"
                                          "secrets:\n  s:\n    file: /nonexistent/secret\n"));
-  EXPECT_EQ(no_secret.exit_code, 1) << no_secret.describe();
+  EXPECT_EQ(no_secret.exit_code, 2) << no_secret.describe();
   EXPECT_THAT(no_secret.err, ::testing::HasSubstr("secret \"s\": open /nonexistent/secret"));
 }
 
