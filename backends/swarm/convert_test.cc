@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -105,6 +106,9 @@ struct FragmentCase {
   const char* pointer;   // into web's ServiceSpec
   const char* expected;  // JSON; "null" means absent
 };
+
+// gtest prints the case by name instead of its bytes.
+void PrintTo(const FragmentCase& c, std::ostream* os) { *os << c.name; }
 
 class Fragment : public ::testing::TestWithParam<FragmentCase> {};
 
@@ -277,6 +281,8 @@ struct ErrorCase {
   const char* message;
   uint32_t line;  // 1-based; 0 = do not check
 };
+
+void PrintTo(const ErrorCase& c, std::ostream* os) { *os << c.name; }
 
 class ConvertError : public ::testing::TestWithParam<ErrorCase> {};
 

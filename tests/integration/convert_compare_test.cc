@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <map>
+#include <ostream>
 #include <random>
 #include <set>
 #include <string>
@@ -63,6 +64,9 @@ const std::vector<Case> k_cases = {
     {"images", {"16-images.yml"}},
     {"credential_spec", {"17-credential-spec.yml"}},
 };
+
+// gtest prints the case by name instead of its bytes.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 
 // A prefix no other run (or helper sharing the lab) uses.
 const std::string& run_prefix() {
