@@ -47,6 +47,13 @@ int run_compile(const GlobalOptions& global, const CompileOptions& options) {
   auto desired = swarm::convert_stack(*front.stack, swarm::ConvertOptions{options.stack}, diags);
   print_to_stderr(global, diags);
   if (!desired) {
+    // An unreadable secret/config file is an I/O error (as an unreadable stack file is);
+    // everything else the converter refuses makes the stack invalid.
+    for (const Diagnostic& diagnostic : diags.items()) {
+      if (diagnostic.severity == Severity::error && diagnostic.code == "STK052") {
+        return k_exit_usage;
+      }
+    }
     return k_exit_invalid;
   }
 

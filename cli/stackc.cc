@@ -53,8 +53,7 @@ std::function<int()> setup_compile(CLI::App& sub, const GlobalOptions& global) {
       ->required();
   sub.add_option("--env-file", options->env_files,
                  "Variables for interpolation (.env syntax); the environment wins");
-  sub.add_option("stack", options->stack, "Stack name (the namespace of every object)")
-      ->required();
+  sub.add_option("stack", options->stack, "Stack name (the namespace of every object)")->required();
   return [&global, options] { return run_compile(global, *options); };
 }
 

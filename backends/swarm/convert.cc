@@ -13,7 +13,6 @@
 #include <map>
 #include <regex>
 #include <set>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -47,7 +46,9 @@ const std::regex& domain_re() {
 
 std::string tagged_image(std::string_view image) {
   const std::string original(image);
-  if (original.find('@') != std::string::npos) {
+  // Far beyond any valid reference (name <= 255, tag <= 128); also keeps std::regex, which
+  // recurses per character, away from huge input.
+  if (original.size() > 1024 || original.find('@') != std::string::npos) {
     return original;  // canonical (or invalid): sent as written
   }
   std::string name = original;
@@ -67,7 +68,8 @@ std::string tagged_image(std::string_view image) {
   size_t first = name.find('/');
   if (first != std::string::npos) {
     std::string head = name.substr(0, first);
-    bool lower = std::none_of(head.begin(), head.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+    bool lower =
+        std::none_of(head.begin(), head.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
     if (head.find('.') != std::string::npos || head.find(':') != std::string::npos ||
         head == "localhost" || !lower) {
       domain = head;
@@ -148,9 +150,7 @@ std::string base64(std::string_view data) {
 
 namespace {
 
-bool is_external(const ir::External& external) {
-  return external.external && *external.external;
-}
+bool is_external(const ir::External& external) { return external.external && *external.external; }
 
 std::string string_of(const ir::Str& field) { return field ? *field : std::string(); }
 
@@ -244,8 +244,7 @@ tl::expected<std::string, std::string> read_file(const std::string& path) {
   while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
     data.append(buffer, static_cast<size_t>(in.gcount()));
     if (data.size() > k_max_source_size) {
-      return tl::unexpected(
-          fmt::format("read {}: larger than {} bytes", path, k_max_source_size));
+      return tl::unexpected(fmt::format("read {}: larger than {} bytes", path, k_max_source_size));
     }
   }
   if (in.bad()) {
@@ -256,9 +255,9 @@ tl::expected<std::string, std::string> read_file(const std::string& path) {
 
 // Every non-external top-level secret or config is created, used or not (compose.go Secrets /
 // Configs); external ones are listed for apply to check.
-std::vector<DesiredFileObject> convert_file_objects(const Context& ctx,
-                                                    const std::map<std::string, ir::FileObject>& objects,
-                                                    std::string_view kind) {
+std::vector<DesiredFileObject> convert_file_objects(
+    const Context& ctx, const std::map<std::string, ir::FileObject>& objects,
+    std::string_view kind) {
   std::vector<DesiredFileObject> out;
   for (const auto& [key, object] : objects) {
     DesiredFileObject desired;
@@ -331,7 +330,8 @@ tl::expected<DesiredStack, std::string> convert_stack(const ir::Stack& stack,
     desired.name = ctx.scope(service.name);
     desired.depends_on = service.depends_on.values;
     desired.image = service.image ? *service.image : std::string();
-    desired.spec_json = detail::convert_service(ctx, service).dump(-1, ' ', false, detail::Json::error_handler_t::replace);
+    desired.spec_json = detail::convert_service(ctx, service)
+                            .dump(-1, ' ', false, detail::Json::error_handler_t::replace);
     out.services.push_back(std::move(desired));
   }
   std::sort(out.services.begin(), out.services.end(),

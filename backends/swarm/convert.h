@@ -6,7 +6,13 @@
 // What the reference resolves against the live swarm at deploy time is left open here and
 // filled in by apply: secret and config IDs (SecretReference.SecretID / ConfigID stay empty,
 // the names are set), and the image digest (the spec carries the image as written, with
-// ":latest" added to untagged references, as the reference's client does).
+// ":latest" added to untagged references, as the reference's client does). Likewise a
+// config-based credential_spec: Privileges.CredentialSpec.Config carries the config's *name*,
+// which apply replaces with its ID (the reference's client does the same after its lookup).
+//
+// Conversion errors are reported as STK050 (an undefined network/volume/secret/config),
+// STK051 (a value the reference's converter refuses) and STK052 (an unreadable secret or
+// config file).
 
 #include <cstdint>
 #include <string>
@@ -28,7 +34,10 @@ struct DesiredNetwork {
   std::string key;            // the key under `networks:` ("default" for the implicit one)
   std::string name;           // the engine name: <stack>_<key>, or `name:` / the external name
   bool external = false;      // must exist already; never created, never removed
-  std::string spec_json;      // the create body as JSON text; empty for external networks
+  // The create body as JSON text; empty for external networks. The reference's client also
+  // sends "CheckDuplicate": true to engines below API 1.44; that depends on the engine, so it
+  // is apply's to add.
+  std::string spec_json;
 };
 
 // A secret or config the stack creates (POST /secrets/create or /configs/create body).

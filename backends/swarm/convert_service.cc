@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 #include <string>
@@ -176,7 +177,10 @@ bool restart_policy(const Context& ctx, const ir::Service& service, Json& out) {
       } catch (const std::exception&) {
         ok = false;
       }
-      if (!ok || used != digits.size() || digits[0] == ' ') {
+      // strconv.Atoi: an optional sign, then digits only (no spaces).
+      if (!ok || used != digits.size() ||
+          !(std::isdigit(static_cast<unsigned char>(digits[0])) || digits[0] == '+' ||
+            digits[0] == '-')) {
         ctx.diags.error(k_code_invalid, service.restart.loc,
                         "invalid restart policy format: maximum retry count must be an integer");
         return false;
@@ -191,7 +195,8 @@ bool restart_policy(const Context& ctx, const ir::Service& service, Json& out) {
     return true;
   }
   if (name == "on-failure") {
-    out = Json::object({{"Condition", "on-failure"}, {"MaxAttempts", static_cast<uint64_t>(count)}});
+    out =
+        Json::object({{"Condition", "on-failure"}, {"MaxAttempts", static_cast<uint64_t>(count)}});
     return true;
   }
   ctx.diags.error(k_code_invalid, service.restart.loc,
@@ -296,8 +301,7 @@ Json networks(const Context& ctx, const ir::Service& service) {
   auto attach = [&](const std::string& key, const ir::ServiceNetwork* config) {
     auto found = ctx.stack.networks.find(key);
     std::string target = ctx.scope(key);
-    if (found != ctx.stack.networks.end() && found->second.name &&
-        !found->second.name->empty()) {
+    if (found != ctx.stack.networks.end() && found->second.name && !found->second.name->empty()) {
       target = *found->second.name;
     }
     Json attachment = Json::object();
@@ -352,9 +356,8 @@ Json file_references(const Context& ctx, const std::vector<ir::FileReference>& r
                       fmt::format("undefined {} \"{}\"", kind, source));
       continue;
     }
-    std::string name = found->second.name && !found->second.name->empty()
-                           ? *found->second.name
-                           : ctx.scope(source);
+    std::string name = found->second.name && !found->second.name->empty() ? *found->second.name
+                                                                          : ctx.scope(source);
     std::string target = ref.target && !ref.target->empty() ? *ref.target : source;
     Json file = Json::object();
     file["Name"] = target;
@@ -410,8 +413,8 @@ bool credential_spec(const Context& ctx, const ir::Service& service, Json& spec,
       list += ", " + given[i];
     }
     ctx.diags.error(k_code_invalid, loc,
-                    fmt::format("invalid credential spec: cannot specify both {}{} and {}",
-                                list, given.size() > 2 ? "," : "", given.back()));
+                    fmt::format("invalid credential spec: cannot specify both {}{} and {}", list,
+                                given.size() > 2 ? "," : "", given.back()));
     return false;
   }
   spec = Json::object();
@@ -422,9 +425,8 @@ bool credential_spec(const Context& ctx, const ir::Service& service, Json& spec,
                       fmt::format("undefined config \"{}\"", *cred.config));
       return false;
     }
-    std::string name = found->second.name && !found->second.name->empty()
-                           ? *found->second.name
-                           : ctx.scope(*cred.config);
+    std::string name = found->second.name && !found->second.name->empty() ? *found->second.name
+                                                                          : ctx.scope(*cred.config);
     spec["Config"] = name;
     runtime_config = Json::object({{"Runtime", Json::object()}, {"ConfigName", name}});
   } else if (cred.file && !cred.file->empty()) {
@@ -602,14 +604,14 @@ Json convert_service(const Context& ctx, const ir::Service& service) {
     container["DNSConfig"] = std::move(dns);
   }
   std::vector<std::string> secret_names;
-  Json secrets =
-      file_references(ctx, service.secrets, ctx.stack.secrets, "secret", "SecretName", secret_names);
+  Json secrets = file_references(ctx, service.secrets, ctx.stack.secrets, "secret", "SecretName",
+                                 secret_names);
   if (!secrets.empty()) {
     container["Secrets"] = std::move(secrets);
   }
   std::vector<std::string> config_names;
-  Json configs =
-      file_references(ctx, service.configs, ctx.stack.configs, "config", "ConfigName", config_names);
+  Json configs = file_references(ctx, service.configs, ctx.stack.configs, "config", "ConfigName",
+                                 config_names);
   if (!runtime_config.is_null()) {
     // The runtime reference joins the list before the sort, as in the reference.
     configs.push_back(std::move(runtime_config));

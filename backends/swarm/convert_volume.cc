@@ -115,8 +115,7 @@ bool bind_mount(const Context& ctx, const ir::Mount& mount, std::string_view typ
 
 bool tmpfs_mount(const Context& ctx, const ir::Mount& mount, Json& out) {
   if (mount.source && !mount.source->empty()) {
-    ctx.diags.error(k_code_invalid, mount.source.loc,
-                    "invalid tmpfs source, source must be empty");
+    ctx.diags.error(k_code_invalid, mount.source.loc, "invalid tmpfs source, source must be empty");
     return false;
   }
   if (incompatible(ctx, mount, "tmpfs")) {

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <map>
+#include <ostream>
 #include <random>
 #include <set>
 #include <string>
@@ -61,7 +62,11 @@ const std::vector<Case> k_cases = {
     {"dailylog", {"14-dailylog.yml"}},
     {"merged_files", {"15-base.yml", "15-override.yml"}},
     {"images", {"16-images.yml"}},
+    {"credential_spec", {"17-credential-spec.yml"}},
 };
+
+// gtest prints the case by name instead of its bytes.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 
 // A prefix no other run (or helper sharing the lab) uses.
 const std::string& run_prefix() {
@@ -90,9 +95,9 @@ RunOptions environment(const std::string& stack) {
 // GET on the Engine API through the socket. Not `docker ... inspect`: that asks the engine to
 // insert swarmkit's runtime defaults, which are not part of the stored spec.
 Json api(const std::string& path) {
-  auto result = run({"curl", "-sS", "--fail", "--unix-socket", k_socket,
-                     "http://localhost/v1.41" + path},
-                    RunOptions().with_timeout(std::chrono::seconds(20)));
+  auto result =
+      run({"curl", "-sS", "--fail", "--unix-socket", k_socket, "http://localhost/v1.41" + path},
+          RunOptions().with_timeout(std::chrono::seconds(20)));
   if (!result.ok()) {
     ADD_FAILURE() << result.describe();
     return Json();
@@ -142,11 +147,16 @@ std::string base64_decode(const std::string& text) {
   int bits = 0;
   for (char c : text) {
     int v = -1;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '+') v = 62;
-    else if (c == '/') v = 63;
+    if (c >= 'A' && c <= 'Z')
+      v = c - 'A';
+    else if (c >= 'a' && c <= 'z')
+      v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9')
+      v = c - '0' + 52;
+    else if (c == '+')
+      v = 62;
+    else if (c == '/')
+      v = 63;
     if (v < 0) continue;
     buffer = (buffer << 6) | static_cast<uint32_t>(v);
     bits += 6;
@@ -192,6 +202,23 @@ void normalize_service(const Json& ours, Json& live) {
       }
     }
   }
+  if (container.contains("Privileges") && container["Privileges"].contains("CredentialSpec")) {
+    Json& cred = container["Privileges"]["CredentialSpec"];
+    // The engine's CredentialSpec has no omitempty: the two unused fields come back as "".
+    for (const char* field : {"Config", "File", "Registry"}) {
+      if (cred.contains(field) && cred[field] == "") {
+        cred.erase(field);
+      }
+    }
+    // A config-based spec holds the config's ID, which the client looks up at deploy time
+    // (apply's job, as for ConfigID); map it back to the config's name.
+    if (cred.contains("Config")) {
+      Json config = api("/configs/" + cred["Config"].get<std::string>());
+      if (config.is_object() && config.contains("Spec")) {
+        cred["Config"] = config["Spec"]["Name"];
+      }
+    }
+  }
   // Defaults the daemon fills in when converting the request (daemon/cluster/convert):
   drop_default(our_container, container, "Isolation", "default");
   drop_default(our_task, task, "ForceUpdate", 0);
@@ -202,8 +229,8 @@ void normalize_service(const Json& ours, Json& live) {
   }
   if (live.contains("Mode") && live["Mode"].contains("Replicated")) {
     // A nil Replicas is stored as 1.
-    drop_default(child(child(ours, "Mode"), "Replicated"), live["Mode"]["Replicated"],
-                 "Replicas", 1);
+    drop_default(child(child(ours, "Mode"), "Replicated"), live["Mode"]["Replicated"], "Replicas",
+                 1);
   }
   for (const char* block : {"UpdateConfig", "RollbackConfig"}) {
     if (live.contains(block)) {
@@ -348,9 +375,8 @@ TEST_P(ConvertCompare, SameSpecsAsDockerStackDeploy) {
   ASSERT_TRUE(compiled.ok()) << compiled.describe();
   Json ours = Json::parse(compiled.out);
 
-  std::vector<std::string> deploy = with_files({"docker", "stack", "deploy", "--resolve-image",
-                                                "never"},
-                                               c);
+  std::vector<std::string> deploy =
+      with_files({"docker", "stack", "deploy", "--resolve-image", "never"}, c);
   deploy.push_back(stack);
   deployed_stacks().insert(stack);
   auto deployed = run(deploy, environment(stack));
@@ -431,17 +457,18 @@ TEST(Compile, NeverPrintsSecretContent) {
   EXPECT_THAT(compiled.out, ::testing::Not(::testing::HasSubstr("s3cr3t-deploy-value")));
   // base64 of "s3cr3t-deploy-value\n"
   EXPECT_THAT(compiled.out, ::testing::Not(::testing::HasSubstr("czNjcjN0LWRlcGxveS12YWx1ZQ")));
-  EXPECT_THAT(compiled.out, ::testing::HasSubstr(
-                                "095b71341ebcd079281877d02a7784c6701d2292d19ffb26e7479359acab0493"));
+  EXPECT_THAT(
+      compiled.out,
+      ::testing::HasSubstr("095b71341ebcd079281877d02a7784c6701d2292d19ffb26e7479359acab0493"));
 }
 
 TEST(Compile, ExitStatuses) {
   RunOptions options = environment("cvtx");
   // An undefined network is a conversion error: exit 1 with the location.
-  auto invalid = run({k_stackc, "--no-color", "compile", "-c", "-", "cvtx"},
-                     RunOptions(options).with_input(
-                         "version: \"3.9\"\nservices:\n  web:\n    image: nginx\n"
-                         "    networks: [nope]\n"));
+  auto invalid =
+      run({k_stackc, "--no-color", "compile", "-c", "-", "cvtx"},
+          RunOptions(options).with_input("version: \"3.9\"\nservices:\n  web:\n    image: nginx\n"
+                                         "    networks: [nope]\n"));
   EXPECT_EQ(invalid.exit_code, 1) << invalid.describe();
   EXPECT_THAT(invalid.err, ::testing::HasSubstr("-:5:16: error: undefined network \"nope\""));
   EXPECT_TRUE(invalid.out.empty());
@@ -456,12 +483,12 @@ TEST(Compile, ExitStatuses) {
   EXPECT_EQ(no_stack.exit_code, 2) << no_stack.describe();
   auto blank_stack = run({k_stackc, "compile", "-c", k_stacks + "01-minimal.yml", "\"\""}, options);
   EXPECT_EQ(blank_stack.exit_code, 2) << blank_stack.describe();
-  // An unreadable secret file is a conversion error at the `file:` line.
-  auto no_secret = run({k_stackc, "--no-color", "compile", "-c", "-", "cvtx"},
-                       RunOptions(options).with_input(
-                           "version: \"3.9\"\nservices:\n  web:\n    image: nginx\n"
-                           "secrets:\n  s:\n    file: /nonexistent/secret\n"));
-  EXPECT_EQ(no_secret.exit_code, 1) << no_secret.describe();
+  // An unreadable secret file is an I/O error (exit 2), reported at the `file:` line.
+  auto no_secret =
+      run({k_stackc, "--no-color", "compile", "-c", "-", "cvtx"},
+          RunOptions(options).with_input("version: \"3.9\"\nservices:\n  web:\n    image: nginx\n"
+                                         "secrets:\n  s:\n    file: /nonexistent/secret\n"));
+  EXPECT_EQ(no_secret.exit_code, 2) << no_secret.describe();
   EXPECT_THAT(no_secret.err, ::testing::HasSubstr("secret \"s\": open /nonexistent/secret"));
 }
 
