@@ -24,12 +24,11 @@ class HealthcheckMissing final : public BasicRule {
     if (service.healthcheck || mode == "replicated-job" || mode == "global-job") {
       continue;
     }
+    // The image may define a HEALTHCHECK; the rule's page says how to suppress it then.
     report(diags, service.loc,
            fmt::format("service '{}' has no healthcheck: rolling updates cannot tell a started "
                        "task from a working one",
-                       service.name))
-        .notes.push_back({service.loc, "if the image defines a HEALTHCHECK, suppress this with "
-                                       "x-stackc: {ignore: [healthcheck-missing]}"});
+                       service.name));
   }
   }
 };
