@@ -189,7 +189,7 @@ int run_lint(const GlobalOptions& global, const LintOptions& options) {
     case LintFormat::text: {
       Color color = color_for_stdout(global);
       for (const Diagnostic& d : run.diagnostics) {
-        std::cout << format_diagnostic(d, color);
+        std::cout << format_lint_text(d, color);
       }
       if (errors + warnings > 0) {
         std::cerr << fmt::format("{} error{}, {} warning{} in {} stack{}\n", errors,
@@ -210,7 +210,7 @@ int run_lint(const GlobalOptions& global, const LintOptions& options) {
       // Annotations are capped per step; the full list goes to the log (stderr) as well.
       std::cout << format_lint_github(run);
       for (const Diagnostic& d : run.diagnostics) {
-        std::cerr << format_diagnostic(d, Color::off);
+        std::cerr << format_lint_text(d, Color::off);
       }
       break;
   }

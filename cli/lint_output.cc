@@ -101,6 +101,15 @@ std::optional<LintFormat> parse_lint_format(std::string_view name) {
   return std::nullopt;
 }
 
+std::string format_lint_text(const Diagnostic& d, Color color) {
+  // The line of a secret-in-environment finding is `KEY: value`: never echo it.
+  if (d.code != "STK163" || !d.loc.has_line()) {
+    return format_diagnostic(d, color);
+  }
+  return fmt::format("{}:{}:{}: {}: {} [{}]\n", d.loc.file->path(), d.loc.line, d.loc.col,
+                     severity_name(d.severity), d.message, d.code);
+}
+
 std::string format_lint_json(const LintRun& run) {
   json diagnostics = json::array();
   size_t counts[3] = {0, 0, 0};

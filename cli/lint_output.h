@@ -22,6 +22,10 @@ struct LintRun {
   size_t stacks = 0;  // how many stacks (positional files, plus one for -c files)
 };
 
+// Compiler style with the source line and caret, except for findings whose source line holds
+// a secret (secret-in-environment): those print only their first line.
+std::string format_lint_text(const Diagnostic& diagnostic, Color color);
+
 // {"version":1,"tool":{...},"diagnostics":[{...}],"summary":{...}}; ends with a newline.
 std::string format_lint_json(const LintRun& run);
 // One SARIF 2.1.0 log with one run. Result URIs are relative to `base_dir` (an absolute
