@@ -84,8 +84,7 @@ int run_lint(const GlobalOptions& global, const LintOptions& options) {
     std::optional<LintFormat> parsed = parse_lint_format(options.format);
     if (!parsed) {
       std::cerr << fmt::format(
-          "stackc: error: unknown format '{}': use text, json, sarif or github\n",
-          options.format);
+          "stackc: error: unknown format '{}': use text, json, sarif or github\n", options.format);
       return k_exit_usage;
     }
     format = *parsed;
@@ -100,8 +99,8 @@ int run_lint(const GlobalOptions& global, const LintOptions& options) {
   }
 
   lint::LintSettings command_line;
-  for (const auto& [keys, enabled] : {std::pair{&options.disable, false},
-                                      std::pair{&options.enable, true}}) {
+  for (const auto& [keys, enabled] :
+       {std::pair{&options.disable, false}, std::pair{&options.enable, true}}) {
     for (const std::string& key : *keys) {
       if (auto ok = lint::enable_rule(command_line, key, enabled); !ok) {
         std::cerr << "stackc: error: " << ok.error() << "\n";
@@ -176,8 +175,7 @@ int run_lint(const GlobalOptions& global, const LintOptions& options) {
   bool io_failed = false;
   for (const Job& job : jobs) {
     io_failed = io_failed || job.io_failed;
-    run.diagnostics.insert(run.diagnostics.end(), job.out.items().begin(),
-                           job.out.items().end());
+    run.diagnostics.insert(run.diagnostics.end(), job.out.items().begin(), job.out.items().end());
   }
   size_t errors = 0, warnings = 0;
   for (const Diagnostic& d : run.diagnostics) {

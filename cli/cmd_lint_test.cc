@@ -122,7 +122,8 @@ TEST_F(CmdLint, FilesAreSeparateStacksReportedInArgumentOrder) {
   nlohmann::json doc = nlohmann::json::parse(m_out);
   ASSERT_EQ(doc["diagnostics"].size(), 6u);
   for (size_t i = 0; i < 6; ++i) {
-    EXPECT_EQ(doc["diagnostics"][i]["file"], (m_dir / ("s" + std::to_string(2 * i + 1) + ".yml")).string());
+    EXPECT_EQ(doc["diagnostics"][i]["file"],
+              (m_dir / ("s" + std::to_string(2 * i + 1) + ".yml")).string());
   }
   EXPECT_EQ(doc["summary"]["stacks"], 12);
 }

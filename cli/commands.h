@@ -29,7 +29,7 @@ struct LintOptions {
   std::vector<std::string> files;          // positional: each one a stack of its own
   std::vector<std::string> compose_files;  // -c: merged into one stack
   std::vector<std::string> env_files;
-  std::string format;  // text | json | sarif | github; "" picks github under GitHub Actions
+  std::string format;   // text | json | sarif | github; "" picks github under GitHub Actions
   bool strict = false;  // warnings fail too
   std::vector<std::string> disable, enable;  // rule ids or names
   bool list_rules = false;

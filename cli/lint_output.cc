@@ -16,8 +16,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view k_docs_base =
-    "https://github.com/stackc/stackc/blob/main/docs/rules/";
+constexpr std::string_view k_docs_base = "https://github.com/stackc/stackc/blob/main/docs/rules/";
 
 std::string_view severity_name(Severity severity) {
   switch (severity) {
@@ -73,8 +72,8 @@ std::string relative_uri(const std::string& path, const std::string& base_dir, b
   // Percent-encode what a URI cannot hold as is.
   std::string out;
   for (unsigned char c : raw) {
-    if (std::isalnum(c) || std::string_view("-._~/:").find(static_cast<char>(c)) !=
-                               std::string_view::npos) {
+    if (std::isalnum(c) ||
+        std::string_view("-._~/:").find(static_cast<char>(c)) != std::string_view::npos) {
       out += static_cast<char>(c);
     } else {
       out += fmt::format("%{:02X}", c);
@@ -115,9 +114,7 @@ std::string format_lint_json(const LintRun& run) {
   size_t counts[3] = {0, 0, 0};
   for (const Diagnostic& d : run.diagnostics) {
     ++counts[static_cast<int>(d.severity)];
-    json item = {{"severity", severity_name(d.severity)},
-                 {"code", d.code},
-                 {"message", d.message}};
+    json item = {{"severity", severity_name(d.severity)}, {"code", d.code}, {"message", d.message}};
     if (const lint::Rule* rule = rule_of(d)) {
       item["rule"] = rule->name();
       item["docs"] = docs_uri(*rule);
@@ -179,9 +176,10 @@ std::string format_lint_sarif(const LintRun& run, const std::string& base_dir) {
   // Front-end codes (YAML, interpolation, typing) that occur get a rule entry too.
   for (const Diagnostic& d : run.diagnostics) {
     if (!d.code.empty() && rule_index.count(d.code) == 0) {
-      add_rule(d.code, "front-end", "A stack file the front end cannot read as written",
-               "error", "YAML, interpolation or type check of the stack file (stackc config "
-               "reports the same).", "");
+      add_rule(d.code, "front-end", "A stack file the front end cannot read as written", "error",
+               "YAML, interpolation or type check of the stack file (stackc config "
+               "reports the same).",
+               "");
     }
   }
 
@@ -245,16 +243,15 @@ std::string format_lint_sarif(const LintRun& run, const std::string& base_dir) {
   if (!notifications.empty()) {
     invocation["toolExecutionNotifications"] = std::move(notifications);
   }
-  json run_json = {
-      {"tool",
-       {{"driver",
-         {{"name", "stackc"},
-          {"version", STACKC_VERSION},
-          {"semanticVersion", STACKC_VERSION},
-          {"informationUri", "https://github.com/stackc/stackc"},
-          {"rules", std::move(rules)}}}}},
-      {"invocations", json::array({std::move(invocation)})},
-      {"results", std::move(results)}};
+  json run_json = {{"tool",
+                    {{"driver",
+                      {{"name", "stackc"},
+                       {"version", STACKC_VERSION},
+                       {"semanticVersion", STACKC_VERSION},
+                       {"informationUri", "https://github.com/stackc/stackc"},
+                       {"rules", std::move(rules)}}}}},
+                   {"invocations", json::array({std::move(invocation)})},
+                   {"results", std::move(results)}};
   if (any_relative) {
     std::string base = base_dir;
     if (base.empty() || base.back() != '/') {

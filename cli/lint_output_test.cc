@@ -96,7 +96,8 @@ TEST_F(LintOutput, JsonHasAVersionedShape) {
 }
 
 bool validate_sarif(const json& doc, std::string& errors) {
-  std::ifstream in(std::string(STACKC_SOURCE_DIR) + "/tests/lint/sarif/sarif-2.1.0-subset.schema.json");
+  std::ifstream in(std::string(STACKC_SOURCE_DIR) +
+                   "/tests/lint/sarif/sarif-2.1.0-subset.schema.json");
   json schema_doc = json::parse(in);
   valijson::Schema schema;
   valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
@@ -137,8 +138,7 @@ TEST_F(LintOutput, SarifValidatesAndMeetsGithubRequirements) {
   EXPECT_EQ(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
   EXPECT_EQ(location["region"]["startLine"], 3);
   EXPECT_EQ(location["region"]["startColumn"], 12);
-  EXPECT_EQ(run["results"][0]["relatedLocations"][0]["physicalLocation"]["region"]["startLine"],
-            2);
+  EXPECT_EQ(run["results"][0]["relatedLocations"][0]["physicalLocation"]["region"]["startLine"], 2);
   // The positionless diagnostic is a notification, not a result without a location.
   EXPECT_EQ(run["invocations"][0]["toolExecutionNotifications"].size(), 1u);
   // The fingerprint ignores the line: the same finding moved keeps its identity.

@@ -91,8 +91,8 @@ tl::expected<ImageRef, std::string> parse_image_reference(std::string_view text)
       if (lower(component) != component && std::regex_match(lower(component), path_component())) {
         return tl::unexpected(std::string("repository name must be lowercase"));
       }
-      return tl::unexpected(fmt::format("'{}' is not a valid repository name component",
-                                        component));
+      return tl::unexpected(
+          fmt::format("'{}' is not a valid repository name component", component));
     }
     if (end == std::string_view::npos) {
       break;
@@ -119,8 +119,8 @@ bool is_secret_like_key(std::string_view key) {
     return false;
   }
   static constexpr std::string_view k_words[] = {
-      "PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY",
-      "ACCESS_KEY", "CREDENTIAL", "AUTH_KEY"};
+      "PASSWORD", "PASSWD",      "SECRET",     "TOKEN",      "API_KEY",
+      "APIKEY",   "PRIVATE_KEY", "ACCESS_KEY", "CREDENTIAL", "AUTH_KEY"};
   return std::any_of(std::begin(k_words), std::end(k_words),
                      [&](std::string_view word) { return upper.find(word) != std::string::npos; });
 }

@@ -45,11 +45,11 @@ std::optional<Severity> parse_severity(std::string_view word) {
 }
 
 struct Suppression {
-  SourceLoc loc;            // the comment or the x-stackc entry, where STK199 points
+  SourceLoc loc;  // the comment or the x-stackc entry, where STK199 points
   const SourceFile* file = nullptr;
   uint32_t first_line = 0;  // the lines it covers
   uint32_t last_line = 0;
-  std::string rule;         // a rule id or a front-end code
+  std::string rule;  // a rule id or a front-end code
   bool used = false;
 };
 
@@ -117,9 +117,9 @@ std::optional<std::string> suppression_code(const std::string& word, SourceLoc l
   if (const Rule* rule = find_rule(word)) {
     return std::string(rule->id());
   }
-  out.warning(std::string(k_unused_suppression_id), loc,
-              fmt::format("unknown rule '{}' in a suppression (see stackc lint --list-rules)",
-                          word));
+  out.warning(
+      std::string(k_unused_suppression_id), loc,
+      fmt::format("unknown rule '{}' in a suppression (see stackc lint --list-rules)", word));
   return std::nullopt;
 }
 
@@ -179,8 +179,7 @@ void service_suppressions(const ir::Service& service, std::vector<Suppression>& 
     // The service's block in the file of the x-stackc key.
     SourceLoc service_loc = service.loc;
     if (service.loc.file != extra.loc.file || !service.loc.has_line()) {
-      std::optional<SourceLoc> parent =
-          extra.loc.has_line() ? parent_key(extra.loc) : std::nullopt;
+      std::optional<SourceLoc> parent = extra.loc.has_line() ? parent_key(extra.loc) : std::nullopt;
       if (!parent) {
         continue;
       }
@@ -372,9 +371,9 @@ std::optional<LintSettings> load_settings(const SourceFile& file, Diagnostics& d
         }
       }
     } else {
-      diags.error("", entry.key_loc,
-                  fmt::format("unknown key '{}' in .stackc.yaml (disable, enable, severity)",
-                              entry.key));
+      diags.error(
+          "", entry.key_loc,
+          fmt::format("unknown key '{}' in .stackc.yaml (disable, enable, severity)", entry.key));
     }
   }
   if (diags.error_count() > errors) {
@@ -403,8 +402,8 @@ std::string find_settings_file(const std::string& stack_file) {
   }
 }
 
-void lint_stack(const ir::Stack* stack, const LintSettings& settings,
-                const Diagnostics& front_end, Diagnostics& out) {
+void lint_stack(const ir::Stack* stack, const LintSettings& settings, const Diagnostics& front_end,
+                Diagnostics& out) {
   // The findings of every enabled rule, graded as configured.
   Diagnostics findings;
   if (stack != nullptr) {

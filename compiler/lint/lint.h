@@ -23,8 +23,8 @@ namespace stackc::lint {
 
 // Which rules run and at what severity. Keys are rule ids ("STK160").
 struct LintSettings {
-  std::map<std::string, bool> enabled;        // overrides Rule::enabled_by_default
-  std::map<std::string, Severity> severity;   // overrides Rule::default_severity
+  std::map<std::string, bool> enabled;       // overrides Rule::enabled_by_default
+  std::map<std::string, Severity> severity;  // overrides Rule::default_severity
 
   // Applies `other` over this (the command line over .stackc.yaml).
   void merge(const LintSettings& other);
@@ -51,7 +51,7 @@ std::string find_settings_file(const std::string& stack_file);
 // Lints `stack` (nullptr when the front end failed: only the front end's diagnostics and the
 // suppressions are then looked at). `front_end` holds what loading reported; everything ends
 // up in `out`: front-end diagnostics first, then the findings sorted by file, line and column.
-void lint_stack(const ir::Stack* stack, const LintSettings& settings,
-                const Diagnostics& front_end, Diagnostics& out);
+void lint_stack(const ir::Stack* stack, const LintSettings& settings, const Diagnostics& front_end,
+                Diagnostics& out);
 
 }  // namespace stackc::lint

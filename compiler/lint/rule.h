@@ -39,9 +39,12 @@ class Rule {
 // The common case: metadata given to the constructor, only check() to write.
 class BasicRule : public Rule {
  public:
-  BasicRule(std::string_view id, std::string_view name, Severity severity,
-            std::string_view summary, bool on_by_default = true)
-      : m_id(id), m_name(name), m_severity(severity), m_summary(summary),
+  BasicRule(std::string_view id, std::string_view name, Severity severity, std::string_view summary,
+            bool on_by_default = true)
+      : m_id(id),
+        m_name(name),
+        m_severity(severity),
+        m_summary(summary),
         m_on_by_default(on_by_default) {}
   std::string_view id() const override { return m_id; }
   std::string_view name() const override { return m_name; }

@@ -1,4 +1,5 @@
-// STK140 build-ignored: build is ignored by docker stack deploy. See docs/rules/STK140-build-ignored.md.
+// STK140 build-ignored: build is ignored by docker stack deploy. See
+// docs/rules/STK140-build-ignored.md.
 
 #include <string>
 #include <string_view>
@@ -18,14 +19,15 @@ class BuildIgnored final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  for (const ir::Service& service : stack.services) {
-    if (service.build.set) {
-      report(diags, service.build.loc,
-             fmt::format("build of service '{}' is ignored by docker stack deploy: build and push "
-                         "{} before deploying",
-                         service.name, service.image ? *service.image : "the image"));
+    for (const ir::Service& service : stack.services) {
+      if (service.build.set) {
+        report(
+            diags, service.build.loc,
+            fmt::format("build of service '{}' is ignored by docker stack deploy: build and push "
+                        "{} before deploying",
+                        service.name, service.image ? *service.image : "the image"));
+      }
     }
-  }
   }
 };
 

@@ -1,4 +1,5 @@
-// STK151 cgroup-options-ignored: cgroup_parent and cgroupns_mode are ignored. See docs/rules/STK151-cgroup-options-ignored.md.
+// STK151 cgroup-options-ignored: cgroup_parent and cgroupns_mode are ignored. See
+// docs/rules/STK151-cgroup-options-ignored.md.
 
 #include <string>
 #include <string_view>
@@ -18,16 +19,16 @@ class CgroupOptionsIgnored final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  for (const ir::Service& service : stack.services) {
-    for (const ir::Str* field : {&service.cgroup_parent, &service.cgroupns_mode}) {
-      if (*field) {
-        report(diags, field->loc,
-               fmt::format("{} of service '{}' is ignored by docker stack deploy",
-                           field == &service.cgroup_parent ? "cgroup_parent" : "cgroupns_mode",
-                           service.name));
+    for (const ir::Service& service : stack.services) {
+      for (const ir::Str* field : {&service.cgroup_parent, &service.cgroupns_mode}) {
+        if (*field) {
+          report(diags, field->loc,
+                 fmt::format("{} of service '{}' is ignored by docker stack deploy",
+                             field == &service.cgroup_parent ? "cgroup_parent" : "cgroupns_mode",
+                             service.name));
+        }
       }
     }
-  }
   }
 };
 

@@ -1,4 +1,5 @@
-// STK141 container-name-ignored: container_name is ignored by docker stack deploy. See docs/rules/STK141-container-name-ignored.md.
+// STK141 container-name-ignored: container_name is ignored by docker stack deploy. See
+// docs/rules/STK141-container-name-ignored.md.
 
 #include <string>
 #include <string_view>
@@ -18,13 +19,14 @@ class ContainerNameIgnored final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  for (const ir::Service& service : stack.services) {
-    if (service.container_name) {
-      report(diags, service.container_name.loc,
-             fmt::format("container_name of service '{}' is ignored by docker stack deploy: address the service by its name",
-                         service.name));
+    for (const ir::Service& service : stack.services) {
+      if (service.container_name) {
+        report(diags, service.container_name.loc,
+               fmt::format("container_name of service '{}' is ignored by docker stack deploy: "
+                           "address the service by its name",
+                           service.name));
+      }
     }
-  }
   }
 };
 

@@ -1,4 +1,5 @@
-// STK171 cpu-limit-missing: A service has no CPU limit (off by default). See docs/rules/STK171-cpu-limit-missing.md.
+// STK171 cpu-limit-missing: A service has no CPU limit (off by default). See
+// docs/rules/STK171-cpu-limit-missing.md.
 
 #include <string>
 #include <string_view>
@@ -18,12 +19,12 @@ class CpuLimitMissing final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  for (const ir::Service& service : stack.services) {
-    if (!service.deploy.limits.nano_cpus || *service.deploy.limits.nano_cpus == 0) {
-      report(diags, service.loc,
-             fmt::format("service '{}' has no deploy.resources.limits.cpus", service.name));
+    for (const ir::Service& service : stack.services) {
+      if (!service.deploy.limits.nano_cpus || *service.deploy.limits.nano_cpus == 0) {
+        report(diags, service.loc,
+               fmt::format("service '{}' has no deploy.resources.limits.cpus", service.name));
+      }
     }
-  }
   }
 };
 

@@ -1,4 +1,5 @@
-// STK132 credential-spec-conflict: credential_spec sets more than one of config, file, registry. See docs/rules/STK132-credential-spec-conflict.md.
+// STK132 credential-spec-conflict: credential_spec sets more than one of config, file, registry.
+// See docs/rules/STK132-credential-spec-conflict.md.
 
 #include <string>
 #include <string_view>
@@ -18,17 +19,17 @@ class CredentialSpecConflict final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  for (const ir::Service& service : stack.services) {
-    const ir::CredentialSpec& spec = service.credential_spec;
-    int count = (spec.config ? 1 : 0) + (spec.file ? 1 : 0) + (spec.registry ? 1 : 0);
-    if (count > 1) {
-      SourceLoc loc = spec.registry ? spec.registry.loc : spec.file.loc;
-      report(diags, loc,
-             fmt::format("credential_spec of service '{}' may set only one of config, file and "
-                         "registry",
-                         service.name));
+    for (const ir::Service& service : stack.services) {
+      const ir::CredentialSpec& spec = service.credential_spec;
+      int count = (spec.config ? 1 : 0) + (spec.file ? 1 : 0) + (spec.registry ? 1 : 0);
+      if (count > 1) {
+        SourceLoc loc = spec.registry ? spec.registry.loc : spec.file.loc;
+        report(diags, loc,
+               fmt::format("credential_spec of service '{}' may set only one of config, file and "
+                           "registry",
+                           service.name));
+      }
     }
-  }
   }
 };
 

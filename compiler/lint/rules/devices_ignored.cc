@@ -1,4 +1,5 @@
-// STK146 devices-ignored: devices is ignored by docker stack deploy. See docs/rules/STK146-devices-ignored.md.
+// STK146 devices-ignored: devices is ignored by docker stack deploy. See
+// docs/rules/STK146-devices-ignored.md.
 
 #include <string>
 #include <string_view>
@@ -18,13 +19,13 @@ class DevicesIgnored final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  for (const ir::Service& service : stack.services) {
-    if (service.devices.set) {
-      report(diags, service.devices.loc,
-             fmt::format("devices of service '{}' is ignored by docker stack deploy",
-                         service.name));
+    for (const ir::Service& service : stack.services) {
+      if (service.devices.set) {
+        report(
+            diags, service.devices.loc,
+            fmt::format("devices of service '{}' is ignored by docker stack deploy", service.name));
+      }
     }
-  }
   }
 };
 

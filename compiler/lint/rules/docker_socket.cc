@@ -1,4 +1,5 @@
-// STK166 docker-socket: The Docker socket is mounted into a service. See docs/rules/STK166-docker-socket.md.
+// STK166 docker-socket: The Docker socket is mounted into a service. See
+// docs/rules/STK166-docker-socket.md.
 
 #include <string>
 #include <string_view>
@@ -19,17 +20,17 @@ class DockerSocket final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  for (const ir::Service& service : stack.services) {
-    for (const ir::Mount& mount : service.volumes) {
-      if (mount.type && *mount.type == "bind" && mount.source &&
-          (*mount.source == "/var/run/docker.sock" || *mount.source == "/run/docker.sock")) {
-        report(diags, first_located({mount.source.loc, mount.loc}),
-               fmt::format("service '{}' mounts the Docker socket: it controls the whole node "
-                           "(root on the host)",
-                           service.name));
+    for (const ir::Service& service : stack.services) {
+      for (const ir::Mount& mount : service.volumes) {
+        if (mount.type && *mount.type == "bind" && mount.source &&
+            (*mount.source == "/var/run/docker.sock" || *mount.source == "/run/docker.sock")) {
+          report(diags, first_located({mount.source.loc, mount.loc}),
+                 fmt::format("service '{}' mounts the Docker socket: it controls the whole node "
+                             "(root on the host)",
+                             service.name));
+        }
       }
     }
-  }
   }
 };
 

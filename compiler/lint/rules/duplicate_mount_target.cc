@@ -1,4 +1,5 @@
-// STK116 duplicate-mount-target: Two mounts of a service share one target path. See docs/rules/STK116-duplicate-mount-target.md.
+// STK116 duplicate-mount-target: Two mounts of a service share one target path. See
+// docs/rules/STK116-duplicate-mount-target.md.
 
 #include <string>
 #include <string_view>
@@ -19,24 +20,24 @@ class DuplicateMountTarget final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  for (const ir::Service& service : stack.services) {
-    std::map<std::string, SourceLoc> seen;
-    for (const ir::Mount& mount : service.volumes) {
-      if (!mount.target) {
-        continue;
-      }
-      std::string target = *mount.target;
-      while (target.size() > 1 && target.back() == '/') {
-        target.pop_back();
-      }
-      auto [it, inserted] = seen.emplace(target, mount.loc);
-      if (!inserted) {
-        report(diags, first_located({mount.target.loc, mount.loc}),
-               fmt::format("service '{}' mounts two volumes on {}", service.name, target))
-            .notes.push_back({it->second, "first mounted here"});
+    for (const ir::Service& service : stack.services) {
+      std::map<std::string, SourceLoc> seen;
+      for (const ir::Mount& mount : service.volumes) {
+        if (!mount.target) {
+          continue;
+        }
+        std::string target = *mount.target;
+        while (target.size() > 1 && target.back() == '/') {
+          target.pop_back();
+        }
+        auto [it, inserted] = seen.emplace(target, mount.loc);
+        if (!inserted) {
+          report(diags, first_located({mount.target.loc, mount.loc}),
+                 fmt::format("service '{}' mounts two volumes on {}", service.name, target))
+              .notes.push_back({it->second, "first mounted here"});
+        }
       }
     }
-  }
   }
 };
 

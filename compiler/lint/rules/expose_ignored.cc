@@ -1,4 +1,5 @@
-// STK150 expose-ignored: expose is ignored by docker stack deploy. See docs/rules/STK150-expose-ignored.md.
+// STK150 expose-ignored: expose is ignored by docker stack deploy. See
+// docs/rules/STK150-expose-ignored.md.
 
 #include <string>
 #include <string_view>
@@ -18,13 +19,14 @@ class ExposeIgnored final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  for (const ir::Service& service : stack.services) {
-    if (service.expose.set) {
-      report(diags, service.expose.loc,
-             fmt::format("expose of service '{}' is ignored by docker stack deploy: services on a network reach each other on every port",
-                         service.name));
+    for (const ir::Service& service : stack.services) {
+      if (service.expose.set) {
+        report(diags, service.expose.loc,
+               fmt::format("expose of service '{}' is ignored by docker stack deploy: services on "
+                           "a network reach each other on every port",
+                           service.name));
+      }
     }
-  }
   }
 };
 

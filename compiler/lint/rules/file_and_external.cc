@@ -1,4 +1,5 @@
-// STK111 file-and-external: A secret or config sets both file and external. See docs/rules/STK111-file-and-external.md.
+// STK111 file-and-external: A secret or config sets both file and external. See
+// docs/rules/STK111-file-and-external.md.
 
 #include <string>
 #include <string_view>
@@ -18,19 +19,19 @@ class FileAndExternal final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  auto check_kind = [&](const std::map<std::string, ir::FileObject>& objects,
-                        std::string_view kind) {
-    for (const auto& [key, object] : objects) {
-      if (object.file && object.external.external && *object.external.external) {
-        report(diags, object.file.loc,
-               fmt::format("{} '{}' is external and also has a file: the reference uses the "
-                           "existing {} and never reads the file",
-                           kind, key, kind));
+    auto check_kind = [&](const std::map<std::string, ir::FileObject>& objects,
+                          std::string_view kind) {
+      for (const auto& [key, object] : objects) {
+        if (object.file && object.external.external && *object.external.external) {
+          report(diags, object.file.loc,
+                 fmt::format("{} '{}' is external and also has a file: the reference uses the "
+                             "existing {} and never reads the file",
+                             kind, key, kind));
+        }
       }
-    }
-  };
-  check_kind(stack.secrets, "secret");
-  check_kind(stack.configs, "config");
+    };
+    check_kind(stack.secrets, "secret");
+    check_kind(stack.configs, "config");
   }
 };
 

@@ -1,4 +1,5 @@
-// STK129 file-too-large: A secret or config file is larger than the engine accepts. See docs/rules/STK129-file-too-large.md.
+// STK129 file-too-large: A secret or config file is larger than the engine accepts. See
+// docs/rules/STK129-file-too-large.md.
 
 #include <filesystem>
 #include <string>
@@ -19,23 +20,23 @@ class FileTooLarge final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  auto check_kind = [&](const std::map<std::string, ir::FileObject>& objects,
-                        std::string_view kind, uintmax_t limit) {
-    for (const auto& [key, object] : objects) {
-      if (!object.file || (object.external.external && *object.external.external)) {
-        continue;
+    auto check_kind = [&](const std::map<std::string, ir::FileObject>& objects,
+                          std::string_view kind, uintmax_t limit) {
+      for (const auto& [key, object] : objects) {
+        if (!object.file || (object.external.external && *object.external.external)) {
+          continue;
+        }
+        std::error_code ec;
+        uintmax_t size = std::filesystem::file_size(*object.file, ec);
+        if (!ec && size > limit) {
+          report(diags, object.file.loc,
+                 fmt::format("{} '{}' is {} bytes; the engine accepts at most {} KiB", kind, key,
+                             size, limit / 1024));
+        }
       }
-      std::error_code ec;
-      uintmax_t size = std::filesystem::file_size(*object.file, ec);
-      if (!ec && size > limit) {
-        report(diags, object.file.loc,
-               fmt::format("{} '{}' is {} bytes; the engine accepts at most {} KiB", kind, key,
-                           size, limit / 1024));
-      }
-    }
-  };
-  check_kind(stack.secrets, "secret", 500 * 1024);
-  check_kind(stack.configs, "config", 1000 * 1024);
+    };
+    check_kind(stack.secrets, "secret", 500 * 1024);
+    check_kind(stack.configs, "config", 1000 * 1024);
   }
 };
 

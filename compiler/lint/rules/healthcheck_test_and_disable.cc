@@ -1,4 +1,5 @@
-// STK121 healthcheck-test-and-disable: A healthcheck sets both test and disable: true. See docs/rules/STK121-healthcheck-test-and-disable.md.
+// STK121 healthcheck-test-and-disable: A healthcheck sets both test and disable: true. See
+// docs/rules/STK121-healthcheck-test-and-disable.md.
 
 #include <string>
 #include <string_view>
@@ -18,15 +19,15 @@ class HealthcheckTestAndDisable final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  for (const ir::Service& service : stack.services) {
-    if (service.healthcheck && service.healthcheck->disable && *service.healthcheck->disable &&
-        !service.healthcheck->test.empty()) {
-      report(diags, service.healthcheck->disable.loc,
-             fmt::format("healthcheck of service '{}' sets both test and disable: true, which "
-                         "the reference refuses",
-                         service.name));
+    for (const ir::Service& service : stack.services) {
+      if (service.healthcheck && service.healthcheck->disable && *service.healthcheck->disable &&
+          !service.healthcheck->test.empty()) {
+        report(diags, service.healthcheck->disable.loc,
+               fmt::format("healthcheck of service '{}' sets both test and disable: true, which "
+                           "the reference refuses",
+                           service.name));
+      }
     }
-  }
   }
 };
 

@@ -1,4 +1,5 @@
-// STK131 ingress-network: A service attaches to the ingress network. See docs/rules/STK131-ingress-network.md.
+// STK131 ingress-network: A service attaches to the ingress network. See
+// docs/rules/STK131-ingress-network.md.
 
 #include <string>
 #include <string_view>
@@ -18,22 +19,22 @@ class IngressNetwork final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  for (const ir::Service& service : stack.services) {
-    for (const auto& [key, attachment] : service.networks) {
-      auto it = stack.networks.find(key);
-      if (it == stack.networks.end() || !it->second.external.external ||
-          !*it->second.external.external) {
-        continue;
-      }
-      const std::string& name = it->second.name ? *it->second.name : key;
-      if (name == "ingress") {
-        report(diags, attachment.loc,
-               fmt::format("service '{}' attaches to the ingress network, which the engine "
-                           "refuses: publish ports instead",
-                           service.name));
+    for (const ir::Service& service : stack.services) {
+      for (const auto& [key, attachment] : service.networks) {
+        auto it = stack.networks.find(key);
+        if (it == stack.networks.end() || !it->second.external.external ||
+            !*it->second.external.external) {
+          continue;
+        }
+        const std::string& name = it->second.name ? *it->second.name : key;
+        if (name == "ingress") {
+          report(diags, attachment.loc,
+                 fmt::format("service '{}' attaches to the ingress network, which the engine "
+                             "refuses: publish ports instead",
+                             service.name));
+        }
       }
     }
-  }
   }
 };
 

@@ -1,4 +1,5 @@
-// STK105 invalid-deploy-mode: deploy.mode is not replicated, global, replicated-job or global-job. See docs/rules/STK105-invalid-deploy-mode.md.
+// STK105 invalid-deploy-mode: deploy.mode is not replicated, global, replicated-job or global-job.
+// See docs/rules/STK105-invalid-deploy-mode.md.
 
 #include <string>
 #include <string_view>
@@ -18,16 +19,16 @@ class InvalidDeployMode final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  for (const ir::Service& service : stack.services) {
-    const ir::Str& mode = service.deploy.mode;
-    if (mode && !mode->empty() && *mode != "replicated" && *mode != "global" &&
-        *mode != "replicated-job" && *mode != "global-job") {
-      report(diags, mode.loc,
-             fmt::format("unknown mode '{}': use replicated, global, replicated-job or "
-                         "global-job",
-                         *mode));
+    for (const ir::Service& service : stack.services) {
+      const ir::Str& mode = service.deploy.mode;
+      if (mode && !mode->empty() && *mode != "replicated" && *mode != "global" &&
+          *mode != "replicated-job" && *mode != "global-job") {
+        report(diags, mode.loc,
+               fmt::format("unknown mode '{}': use replicated, global, replicated-job or "
+                           "global-job",
+                           *mode));
+      }
     }
-  }
   }
 };
 

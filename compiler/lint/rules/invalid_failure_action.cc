@@ -1,4 +1,5 @@
-// STK107 invalid-failure-action: update/rollback failure_action is not continue, rollback or pause. See docs/rules/STK107-invalid-failure-action.md.
+// STK107 invalid-failure-action: update/rollback failure_action is not continue, rollback or pause.
+// See docs/rules/STK107-invalid-failure-action.md.
 
 #include <string>
 #include <string_view>
@@ -18,21 +19,21 @@ class InvalidFailureAction final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  auto check_one = [&](const std::optional<ir::UpdateConfig>& config, std::string_view what) {
-    if (!config || !config->failure_action || config->failure_action->empty()) {
-      return;
+    auto check_one = [&](const std::optional<ir::UpdateConfig>& config, std::string_view what) {
+      if (!config || !config->failure_action || config->failure_action->empty()) {
+        return;
+      }
+      const std::string& action = *config->failure_action;
+      if (action != "continue" && action != "rollback" && action != "pause") {
+        report(diags, config->failure_action.loc,
+               fmt::format("{}.failure_action '{}' is not one of continue, rollback, pause", what,
+                           action));
+      }
+    };
+    for (const ir::Service& service : stack.services) {
+      check_one(service.deploy.update_config, "update_config");
+      check_one(service.deploy.rollback_config, "rollback_config");
     }
-    const std::string& action = *config->failure_action;
-    if (action != "continue" && action != "rollback" && action != "pause") {
-      report(diags, config->failure_action.loc,
-             fmt::format("{}.failure_action '{}' is not one of continue, rollback, pause", what,
-                         action));
-    }
-  };
-  for (const ir::Service& service : stack.services) {
-    check_one(service.deploy.update_config, "update_config");
-    check_one(service.deploy.rollback_config, "rollback_config");
-  }
   }
 };
 

@@ -1,4 +1,5 @@
-// STK123 invalid-image-reference: The image is not a valid reference. See docs/rules/STK123-invalid-image-reference.md.
+// STK123 invalid-image-reference: The image is not a valid reference. See
+// docs/rules/STK123-invalid-image-reference.md.
 
 #include <string>
 #include <string_view>
@@ -19,17 +20,17 @@ class InvalidImageReference final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  for (const ir::Service& service : stack.services) {
-    if (!service.image || service.image->empty()) {
-      continue;
+    for (const ir::Service& service : stack.services) {
+      if (!service.image || service.image->empty()) {
+        continue;
+      }
+      auto parsed = parse_image_reference(*service.image);
+      if (!parsed) {
+        report(diags, service.image.loc,
+               fmt::format("invalid image reference '{}' for service '{}': {}", *service.image,
+                           service.name, parsed.error()));
+      }
     }
-    auto parsed = parse_image_reference(*service.image);
-    if (!parsed) {
-      report(diags, service.image.loc,
-             fmt::format("invalid image reference '{}' for service '{}': {}", *service.image,
-                         service.name, parsed.error()));
-    }
-  }
   }
 };
 

@@ -1,4 +1,5 @@
-// STK104 invalid-restart-condition: deploy.restart_policy.condition is not none, on-failure or any. See docs/rules/STK104-invalid-restart-condition.md.
+// STK104 invalid-restart-condition: deploy.restart_policy.condition is not none, on-failure or any.
+// See docs/rules/STK104-invalid-restart-condition.md.
 
 #include <string>
 #include <string_view>
@@ -18,16 +19,16 @@ class InvalidRestartCondition final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  for (const ir::Service& service : stack.services) {
-    const auto& policy = service.deploy.restart_policy;
-    if (policy && policy->condition && !policy->condition->empty() &&
-        *policy->condition != "none" && *policy->condition != "on-failure" &&
-        *policy->condition != "any") {
-      report(diags, policy->condition.loc,
-             fmt::format("restart condition '{}' is not one of none, on-failure, any",
-                         *policy->condition));
+    for (const ir::Service& service : stack.services) {
+      const auto& policy = service.deploy.restart_policy;
+      if (policy && policy->condition && !policy->condition->empty() &&
+          *policy->condition != "none" && *policy->condition != "on-failure" &&
+          *policy->condition != "any") {
+        report(diags, policy->condition.loc,
+               fmt::format("restart condition '{}' is not one of none, on-failure, any",
+                           *policy->condition));
+      }
     }
-  }
   }
 };
 

@@ -1,4 +1,5 @@
-// STK127 invalid-service-name: A service name the engine refuses. See docs/rules/STK127-invalid-service-name.md.
+// STK127 invalid-service-name: A service name the engine refuses. See
+// docs/rules/STK127-invalid-service-name.md.
 
 #include <regex>
 #include <string>
@@ -19,20 +20,20 @@ class InvalidServiceName final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  static const std::regex k_name("[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*");
-  for (const ir::Service& service : stack.services) {
-    if (!std::regex_match(service.name, k_name)) {
-      report(diags, service.loc,
-             fmt::format("service name '{}' is refused by the engine: use letters, digits, '-' "
-                         "and '_', starting and ending with a letter or digit",
-                         service.name));
-    } else if (service.name.size() > 61) {
-      report(diags, service.loc,
-             fmt::format("service name '{}' is {} characters: with the stack prefix it exceeds "
-                         "the engine's 63",
-                         service.name, service.name.size()));
+    static const std::regex k_name("[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*");
+    for (const ir::Service& service : stack.services) {
+      if (!std::regex_match(service.name, k_name)) {
+        report(diags, service.loc,
+               fmt::format("service name '{}' is refused by the engine: use letters, digits, '-' "
+                           "and '_', starting and ending with a letter or digit",
+                           service.name));
+      } else if (service.name.size() > 61) {
+        report(diags, service.loc,
+               fmt::format("service name '{}' is {} characters: with the stack prefix it exceeds "
+                           "the engine's 63",
+                           service.name, service.name.size()));
+      }
     }
-  }
   }
 };
 

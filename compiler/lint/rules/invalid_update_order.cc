@@ -1,4 +1,5 @@
-// STK108 invalid-update-order: update/rollback order is not start-first or stop-first. See docs/rules/STK108-invalid-update-order.md.
+// STK108 invalid-update-order: update/rollback order is not start-first or stop-first. See
+// docs/rules/STK108-invalid-update-order.md.
 
 #include <string>
 #include <string_view>
@@ -18,19 +19,19 @@ class InvalidUpdateOrder final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  auto check_one = [&](const std::optional<ir::UpdateConfig>& config, std::string_view what) {
-    if (!config || !config->order || config->order->empty()) {
-      return;
+    auto check_one = [&](const std::optional<ir::UpdateConfig>& config, std::string_view what) {
+      if (!config || !config->order || config->order->empty()) {
+        return;
+      }
+      if (*config->order != "start-first" && *config->order != "stop-first") {
+        report(diags, config->order.loc,
+               fmt::format("{}.order '{}' is not start-first or stop-first", what, *config->order));
+      }
+    };
+    for (const ir::Service& service : stack.services) {
+      check_one(service.deploy.update_config, "update_config");
+      check_one(service.deploy.rollback_config, "rollback_config");
     }
-    if (*config->order != "start-first" && *config->order != "stop-first") {
-      report(diags, config->order.loc,
-             fmt::format("{}.order '{}' is not start-first or stop-first", what, *config->order));
-    }
-  };
-  for (const ir::Service& service : stack.services) {
-    check_one(service.deploy.update_config, "update_config");
-    check_one(service.deploy.rollback_config, "rollback_config");
-  }
   }
 };
 

@@ -1,4 +1,5 @@
-// STK162 memory-limit-missing: A service has no memory limit. See docs/rules/STK162-memory-limit-missing.md.
+// STK162 memory-limit-missing: A service has no memory limit. See
+// docs/rules/STK162-memory-limit-missing.md.
 
 #include <string>
 #include <string_view>
@@ -18,14 +19,14 @@ class MemoryLimitMissing final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  for (const ir::Service& service : stack.services) {
-    if (!service.deploy.limits.memory || *service.deploy.limits.memory == 0) {
-      report(diags, service.loc,
-             fmt::format("service '{}' has no deploy.resources.limits.memory: one leaking task "
-                         "can exhaust its node",
-                         service.name));
+    for (const ir::Service& service : stack.services) {
+      if (!service.deploy.limits.memory || *service.deploy.limits.memory == 0) {
+        report(diags, service.loc,
+               fmt::format("service '{}' has no deploy.resources.limits.memory: one leaking task "
+                           "can exhaust its node",
+                           service.name));
+      }
     }
-  }
   }
 };
 

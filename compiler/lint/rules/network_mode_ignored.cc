@@ -1,4 +1,5 @@
-// STK144 network-mode-ignored: network_mode is ignored by docker stack deploy. See docs/rules/STK144-network-mode-ignored.md.
+// STK144 network-mode-ignored: network_mode is ignored by docker stack deploy. See
+// docs/rules/STK144-network-mode-ignored.md.
 
 #include <string>
 #include <string_view>
@@ -18,13 +19,14 @@ class NetworkModeIgnored final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  for (const ir::Service& service : stack.services) {
-    if (service.network_mode) {
-      report(diags, service.network_mode.loc,
-             fmt::format("network_mode of service '{}' is ignored by docker stack deploy: list networks under networks",
-                         service.name));
+    for (const ir::Service& service : stack.services) {
+      if (service.network_mode) {
+        report(diags, service.network_mode.loc,
+               fmt::format("network_mode of service '{}' is ignored by docker stack deploy: list "
+                           "networks under networks",
+                           service.name));
+      }
     }
-  }
   }
 };
 

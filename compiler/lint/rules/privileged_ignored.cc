@@ -1,4 +1,5 @@
-// STK145 privileged-ignored: privileged is ignored by docker stack deploy. See docs/rules/STK145-privileged-ignored.md.
+// STK145 privileged-ignored: privileged is ignored by docker stack deploy. See
+// docs/rules/STK145-privileged-ignored.md.
 
 #include <string>
 #include <string_view>
@@ -18,13 +19,14 @@ class PrivilegedIgnored final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  for (const ir::Service& service : stack.services) {
-    if (service.privileged && *service.privileged) {
-      report(diags, service.privileged.loc,
-             fmt::format("privileged of service '{}' is ignored by docker stack deploy: grant capabilities with cap_add",
-                         service.name));
+    for (const ir::Service& service : stack.services) {
+      if (service.privileged && *service.privileged) {
+        report(diags, service.privileged.loc,
+               fmt::format("privileged of service '{}' is ignored by docker stack deploy: grant "
+                           "capabilities with cap_add",
+                           service.name));
+      }
     }
-  }
   }
 };
 

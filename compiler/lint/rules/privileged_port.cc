@@ -13,20 +13,19 @@ namespace {
 class PrivilegedPort final : public BasicRule {
  public:
   PrivilegedPort()
-      : BasicRule("STK164", "privileged-port", Severity::note,
-                  "A port below 1024 is published") {}
+      : BasicRule("STK164", "privileged-port", Severity::note, "A port below 1024 is published") {}
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  for (const ir::Service& service : stack.services) {
-    for (const ir::Port& port : service.ports) {
-      if (port.published && *port.published > 0 && *port.published < 1024) {
-        report(diags, port.loc,
-               fmt::format("service '{}' publishes privileged port {} on every node", service.name,
-                           *port.published));
+    for (const ir::Service& service : stack.services) {
+      for (const ir::Port& port : service.ports) {
+        if (port.published && *port.published > 0 && *port.published < 1024) {
+          report(diags, port.loc,
+                 fmt::format("service '{}' publishes privileged port {} on every node",
+                             service.name, *port.published));
+        }
       }
     }
-  }
   }
 };
 

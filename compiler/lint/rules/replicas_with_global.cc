@@ -1,4 +1,5 @@
-// STK109 replicas-with-global: replicas or max_replicas_per_node with a global mode. See docs/rules/STK109-replicas-with-global.md.
+// STK109 replicas-with-global: replicas or max_replicas_per_node with a global mode. See
+// docs/rules/STK109-replicas-with-global.md.
 
 #include <string>
 #include <string_view>
@@ -19,24 +20,24 @@ class ReplicasWithGlobal final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  for (const ir::Service& service : stack.services) {
-    std::string mode = service_mode(service);
-    if (mode != "global" && mode != "global-job") {
-      continue;
+    for (const ir::Service& service : stack.services) {
+      std::string mode = service_mode(service);
+      if (mode != "global" && mode != "global-job") {
+        continue;
+      }
+      if (service.deploy.replicas) {
+        report(diags, service.deploy.replicas.loc,
+               fmt::format("replicas can only be used with replicated or replicated-job mode, and "
+                           "service '{}' is {}",
+                           service.name, mode));
+      }
+      if (service.deploy.placement.max_replicas_per_node) {
+        report(diags, service.deploy.placement.max_replicas_per_node.loc,
+               fmt::format("max_replicas_per_node can only be used with replicated mode, and "
+                           "service '{}' is {}",
+                           service.name, mode));
+      }
     }
-    if (service.deploy.replicas) {
-      report(diags, service.deploy.replicas.loc,
-             fmt::format("replicas can only be used with replicated or replicated-job mode, and "
-                         "service '{}' is {}",
-                         service.name, mode));
-    }
-    if (service.deploy.placement.max_replicas_per_node) {
-      report(diags, service.deploy.placement.max_replicas_per_node.loc,
-             fmt::format("max_replicas_per_node can only be used with replicated mode, and "
-                         "service '{}' is {}",
-                         service.name, mode));
-    }
-  }
   }
 };
 

@@ -1,4 +1,5 @@
-// STK147 security-opt-ignored: security_opt is ignored by docker stack deploy. See docs/rules/STK147-security-opt-ignored.md.
+// STK147 security-opt-ignored: security_opt is ignored by docker stack deploy. See
+// docs/rules/STK147-security-opt-ignored.md.
 
 #include <string>
 #include <string_view>
@@ -18,13 +19,13 @@ class SecurityOptIgnored final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  for (const ir::Service& service : stack.services) {
-    if (service.security_opt.set) {
-      report(diags, service.security_opt.loc,
-             fmt::format("security_opt of service '{}' is ignored by docker stack deploy",
-                         service.name));
+    for (const ir::Service& service : stack.services) {
+      if (service.security_opt.set) {
+        report(diags, service.security_opt.loc,
+               fmt::format("security_opt of service '{}' is ignored by docker stack deploy",
+                           service.name));
+      }
     }
-  }
   }
 };
 

@@ -1,4 +1,5 @@
-// STK149 service-tmpfs-ignored: tmpfs is ignored by docker stack deploy. See docs/rules/STK149-service-tmpfs-ignored.md.
+// STK149 service-tmpfs-ignored: tmpfs is ignored by docker stack deploy. See
+// docs/rules/STK149-service-tmpfs-ignored.md.
 
 #include <string>
 #include <string_view>
@@ -18,13 +19,14 @@ class ServiceTmpfsIgnored final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  for (const ir::Service& service : stack.services) {
-    if (service.tmpfs.set) {
-      report(diags, service.tmpfs.loc,
-             fmt::format("tmpfs of service '{}' is ignored by docker stack deploy (silently): use a volumes entry with type: tmpfs",
-                         service.name));
+    for (const ir::Service& service : stack.services) {
+      if (service.tmpfs.set) {
+        report(diags, service.tmpfs.loc,
+               fmt::format("tmpfs of service '{}' is ignored by docker stack deploy (silently): "
+                           "use a volumes entry with type: tmpfs",
+                           service.name));
+      }
     }
-  }
   }
 };
 

@@ -12,22 +12,20 @@ namespace {
 
 class SshPort final : public BasicRule {
  public:
-  SshPort()
-      : BasicRule("STK170", "ssh-port", Severity::warning,
-                  "Port 22 is published") {}
+  SshPort() : BasicRule("STK170", "ssh-port", Severity::warning, "Port 22 is published") {}
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  for (const ir::Service& service : stack.services) {
-    for (const ir::Port& port : service.ports) {
-      if (port.published && *port.published == 22) {
-        report(diags, port.loc,
-               fmt::format("service '{}' publishes port 22 on every node, where the hosts' own "
-                           "SSH usually listens",
-                           service.name));
+    for (const ir::Service& service : stack.services) {
+      for (const ir::Port& port : service.ports) {
+        if (port.published && *port.published == 22) {
+          report(diags, port.loc,
+                 fmt::format("service '{}' publishes port 22 on every node, where the hosts' own "
+                             "SSH usually listens",
+                             service.name));
+        }
       }
     }
-  }
   }
 };
 

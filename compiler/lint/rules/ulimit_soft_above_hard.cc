@@ -1,4 +1,5 @@
-// STK113 ulimit-soft-above-hard: A ulimit's soft limit is above its hard limit. See docs/rules/STK113-ulimit-soft-above-hard.md.
+// STK113 ulimit-soft-above-hard: A ulimit's soft limit is above its hard limit. See
+// docs/rules/STK113-ulimit-soft-above-hard.md.
 
 #include <string>
 #include <string_view>
@@ -19,15 +20,15 @@ class UlimitSoftAboveHard final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  for (const ir::Service& service : stack.services) {
-    for (const auto& [name, limit] : service.ulimits) {
-      if (limit.soft && limit.hard && *limit.soft > *limit.hard) {
-        report(diags, first_located({limit.soft.loc, limit.loc}),
-               fmt::format("ulimit {} of service '{}': soft limit {} is above hard limit {}",
-                           name, service.name, *limit.soft, *limit.hard));
+    for (const ir::Service& service : stack.services) {
+      for (const auto& [name, limit] : service.ulimits) {
+        if (limit.soft && limit.hard && *limit.soft > *limit.hard) {
+          report(diags, first_located({limit.soft.loc, limit.loc}),
+                 fmt::format("ulimit {} of service '{}': soft limit {} is above hard limit {}",
+                             name, service.name, *limit.soft, *limit.hard));
+        }
       }
     }
-  }
   }
 };
 

@@ -1,4 +1,5 @@
-// STK103 undefined-config: A service uses a config that is not declared. See docs/rules/STK103-undefined-config.md.
+// STK103 undefined-config: A service uses a config that is not declared. See
+// docs/rules/STK103-undefined-config.md.
 
 #include <string>
 #include <string_view>
@@ -19,16 +20,16 @@ class UndefinedConfig final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  for (const ir::Service& service : stack.services) {
-    for (const ir::FileReference& ref : service.configs) {
-      if (ref.source && stack.configs.count(*ref.source) == 0) {
-        report(diags, first_located({ref.source.loc, ref.loc}),
-               fmt::format("service '{}' uses config '{}', which is not declared under the "
-                           "top-level configs",
-                           service.name, *ref.source));
+    for (const ir::Service& service : stack.services) {
+      for (const ir::FileReference& ref : service.configs) {
+        if (ref.source && stack.configs.count(*ref.source) == 0) {
+          report(diags, first_located({ref.source.loc, ref.loc}),
+                 fmt::format("service '{}' uses config '{}', which is not declared under the "
+                             "top-level configs",
+                             service.name, *ref.source));
+        }
       }
     }
-  }
   }
 };
 

@@ -1,4 +1,5 @@
-// STK100 undefined-network: A service uses a network that is not declared. See docs/rules/STK100-undefined-network.md.
+// STK100 undefined-network: A service uses a network that is not declared. See
+// docs/rules/STK100-undefined-network.md.
 
 #include <string>
 #include <string_view>
@@ -18,16 +19,16 @@ class UndefinedNetwork final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  for (const ir::Service& service : stack.services) {
-    for (const auto& [name, network] : service.networks) {
-      if (name != "default" && stack.networks.count(name) == 0) {
-        report(diags, network.loc,
-               fmt::format("service '{}' uses network '{}', which is not declared under the "
-                           "top-level networks",
-                           service.name, name));
+    for (const ir::Service& service : stack.services) {
+      for (const auto& [name, network] : service.networks) {
+        if (name != "default" && stack.networks.count(name) == 0) {
+          report(diags, network.loc,
+                 fmt::format("service '{}' uses network '{}', which is not declared under the "
+                             "top-level networks",
+                             service.name, name));
+        }
       }
     }
-  }
   }
 };
 

@@ -1,4 +1,5 @@
-// STK102 undefined-secret: A service uses a secret that is not declared. See docs/rules/STK102-undefined-secret.md.
+// STK102 undefined-secret: A service uses a secret that is not declared. See
+// docs/rules/STK102-undefined-secret.md.
 
 #include <string>
 #include <string_view>
@@ -19,16 +20,16 @@ class UndefinedSecret final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  for (const ir::Service& service : stack.services) {
-    for (const ir::FileReference& ref : service.secrets) {
-      if (ref.source && stack.secrets.count(*ref.source) == 0) {
-        report(diags, first_located({ref.source.loc, ref.loc}),
-               fmt::format("service '{}' uses secret '{}', which is not declared under the "
-                           "top-level secrets",
-                           service.name, *ref.source));
+    for (const ir::Service& service : stack.services) {
+      for (const ir::FileReference& ref : service.secrets) {
+        if (ref.source && stack.secrets.count(*ref.source) == 0) {
+          report(diags, first_located({ref.source.loc, ref.loc}),
+                 fmt::format("service '{}' uses secret '{}', which is not declared under the "
+                             "top-level secrets",
+                             service.name, *ref.source));
+        }
       }
     }
-  }
   }
 };
 

@@ -1,4 +1,5 @@
-// STK124 unknown-dependency: depends_on names a service that does not exist. See docs/rules/STK124-unknown-dependency.md.
+// STK124 unknown-dependency: depends_on names a service that does not exist. See
+// docs/rules/STK124-unknown-dependency.md.
 
 #include <string>
 #include <string_view>
@@ -18,16 +19,16 @@ class UnknownDependency final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  for (const ir::Service& service : stack.services) {
-    const ir::StrList& deps = service.depends_on;
-    for (size_t i = 0; i < deps.values.size(); ++i) {
-      if (stack.find_service(deps.values[i]) == nullptr) {
-        report(diags, deps.locs[i],
-               fmt::format("service '{}' depends on '{}', which is not a service of this stack",
-                           service.name, deps.values[i]));
+    for (const ir::Service& service : stack.services) {
+      const ir::StrList& deps = service.depends_on;
+      for (size_t i = 0; i < deps.values.size(); ++i) {
+        if (stack.find_service(deps.values[i]) == nullptr) {
+          report(diags, deps.locs[i],
+                 fmt::format("service '{}' depends on '{}', which is not a service of this stack",
+                             service.name, deps.values[i]));
+        }
       }
     }
-  }
   }
 };
 

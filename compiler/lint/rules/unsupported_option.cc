@@ -1,4 +1,5 @@
-// STK152 unsupported-option: domainname, ipc, mac_address, pid, shm_size or userns_mode is ignored. See docs/rules/STK152-unsupported-option.md.
+// STK152 unsupported-option: domainname, ipc, mac_address, pid, shm_size or userns_mode is ignored.
+// See docs/rules/STK152-unsupported-option.md.
 
 #include <string>
 #include <string_view>
@@ -18,21 +19,21 @@ class UnsupportedOption final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  for (const ir::Service& service : stack.services) {
-    for (const auto& [key, field] :
-         {std::pair<std::string_view, const ir::Str*>{"domainname", &service.domainname},
-          {"ipc", &service.ipc},
-          {"mac_address", &service.mac_address},
-          {"pid", &service.pid},
-          {"shm_size", &service.shm_size},
-          {"userns_mode", &service.userns_mode}}) {
-      if (*field) {
-        report(diags, field->loc,
-               fmt::format("{} of service '{}' is ignored by docker stack deploy", key,
-                           service.name));
+    for (const ir::Service& service : stack.services) {
+      for (const auto& [key, field] :
+           {std::pair<std::string_view, const ir::Str*>{"domainname", &service.domainname},
+            {"ipc", &service.ipc},
+            {"mac_address", &service.mac_address},
+            {"pid", &service.pid},
+            {"shm_size", &service.shm_size},
+            {"userns_mode", &service.userns_mode}}) {
+        if (*field) {
+          report(diags, field->loc,
+                 fmt::format("{} of service '{}' is ignored by docker stack deploy", key,
+                             service.name));
+        }
       }
     }
-  }
   }
 };
 

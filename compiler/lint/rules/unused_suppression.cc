@@ -1,4 +1,5 @@
-// STK199 unused-suppression: A suppression that suppresses nothing, or names an unknown rule. See docs/rules/STK199-unused-suppression.md.
+// STK199 unused-suppression: A suppression that suppresses nothing, or names an unknown rule. See
+// docs/rules/STK199-unused-suppression.md.
 
 #include <string>
 #include <string_view>
@@ -18,9 +19,9 @@ class UnusedSuppression final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-  // Reported by the driver (lint.cc), which sees every suppression and what it matched.
-  (void)stack;
-  (void)diags;
+    // Reported by the driver (lint.cc), which sees every suppression and what it matched.
+    (void)stack;
+    (void)diags;
   }
 };
 
