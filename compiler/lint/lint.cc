@@ -44,12 +44,16 @@ std::optional<Severity> parse_severity(std::string_view word) {
   return std::nullopt;
 }
 
-struct Suppression {
-  SourceLoc loc;  // the comment or the x-stackc entry, where STK199 points
+struct LineRange {
   const SourceFile* file = nullptr;
-  uint32_t first_line = 0;  // the lines it covers
-  uint32_t last_line = 0;
-  std::string rule;  // a rule id or a front-end code
+  uint32_t first = 0;
+  uint32_t last = 0;
+};
+
+struct Suppression {
+  SourceLoc loc;                  // the comment or the x-stackc entry, where STK199 points
+  std::vector<LineRange> ranges;  // the lines it covers
+  std::string rule;               // a rule id or a front-end code
   bool used = false;
 };
 
@@ -144,7 +148,7 @@ void comment_suppressions(const SourceFile& file, std::vector<Suppression>& out,
     }
     for (const std::string& word : words) {
       if (auto code = suppression_code(word, loc, diags)) {
-        out.push_back(Suppression{loc, &file, line + 1, line + 1, *code});
+        out.push_back(Suppression{loc, {LineRange{&file, line + 1, line + 1}}, *code});
       }
     }
   }
@@ -176,19 +180,25 @@ void service_suppressions(const ir::Service& service, std::vector<Suppression>& 
     if (ignore == nullptr) {
       continue;
     }
-    // The service's block in the file of the x-stackc key.
-    SourceLoc service_loc = service.loc;
-    if (service.loc.file != extra.loc.file || !service.loc.has_line()) {
-      std::optional<SourceLoc> parent = extra.loc.has_line() ? parent_key(extra.loc) : std::nullopt;
-      if (!parent) {
-        continue;
-      }
-      service_loc = *parent;
+    // The service's block where it is defined, and the block holding the x-stackc key when
+    // that is another file (an override): a finding in either is the service's.
+    std::vector<LineRange> ranges;
+    if (service.loc.has_line()) {
+      ranges.push_back(LineRange{service.loc.file, service.loc.line,
+                                 block_end(*service.loc.file, service.loc.line, service.loc.col)});
     }
-    uint32_t last = block_end(*service_loc.file, service_loc.line, service_loc.col);
+    if (extra.loc.has_line() && extra.loc.file != service.loc.file) {
+      if (std::optional<SourceLoc> parent = parent_key(extra.loc)) {
+        ranges.push_back(LineRange{parent->file, parent->line,
+                                   block_end(*parent->file, parent->line, parent->col)});
+      }
+    }
+    if (ranges.empty()) {
+      continue;
+    }
     auto add = [&](const std::string& word, SourceLoc loc) {
       if (auto code = suppression_code(word, loc, diags)) {
-        out.push_back(Suppression{loc, service_loc.file, service_loc.line, last, *code});
+        out.push_back(Suppression{loc, ranges, *code});
       }
     };
     if (ignore->is_sequence()) {
@@ -254,10 +264,14 @@ bool suppress(const Diagnostic& d, std::vector<Suppression>& suppressions) {
   }
   bool suppressed = false;
   for (Suppression& s : suppressions) {
-    if (s.file == d.loc.file && d.loc.line >= s.first_line && d.loc.line <= s.last_line &&
-        s.rule == d.code) {
-      s.used = true;
-      suppressed = true;
+    if (s.rule != d.code) {
+      continue;
+    }
+    for (const LineRange& range : s.ranges) {
+      if (range.file == d.loc.file && d.loc.line >= range.first && d.loc.line <= range.last) {
+        s.used = true;
+        suppressed = true;
+      }
     }
   }
   return suppressed;
