@@ -14,6 +14,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_status.h"
+#include "cli/stackc.h"
 
 namespace stackc {
 namespace {
@@ -191,6 +192,26 @@ services:
     EXPECT_NE((m_out + m_err).find("POSTGRES_PASSWORD"), std::string::npos) << format;
     EXPECT_EQ((m_out + m_err).find("s3cr3t-Value-42"), std::string::npos) << format;
   }
+}
+
+// Through the real command line: -c takes one file, so a file after it is a stack of its own.
+TEST_F(CmdLint, CommandLineKeepsPositionalFilesApartFromComposeFiles) {
+  std::string a = write("a.yml", k_broken);
+  std::string b = write("b.yml", k_clean);
+  std::vector<std::string> args = {"stackc", "lint", "--format", "json", "--disable",
+                                   "STK100", "-c",   a,          b};
+  std::vector<char*> argv;
+  for (std::string& arg : args) {
+    argv.push_back(arg.data());
+  }
+  std::ostringstream out;
+  auto* old_out = std::cout.rdbuf(out.rdbuf());
+  int status = stackc_main(static_cast<int>(argv.size()), argv.data());
+  std::cout.rdbuf(old_out);
+  EXPECT_EQ(status, k_exit_ok) << out.str();
+  nlohmann::json doc = nlohmann::json::parse(out.str());
+  EXPECT_EQ(doc["summary"]["stacks"], 2);
+  EXPECT_TRUE(doc["diagnostics"].empty());
 }
 
 }  // namespace

@@ -51,14 +51,18 @@ std::function<int()> setup_lint(CLI::App& sub, const GlobalOptions& global) {
   auto options = std::make_shared<LintOptions>();
   sub.add_option("files", options->files, "Stack files, each linted as a stack of its own");
   sub.add_option("-c,--compose-file", options->compose_files,
-                 "Stack file merged into one stack with the other -c files (repeat)");
+                 "Stack file merged into one stack with the other -c files (repeat)")
+      ->allow_extra_args(false);  // `-c a.yml b.yml`: b.yml is a stack of its own
   sub.add_option("--env-file", options->env_files,
-                 "Variables for interpolation (.env syntax); the environment wins");
+                 "Variables for interpolation (.env syntax); the environment wins")
+      ->allow_extra_args(false);
   sub.add_option("-f,--format", options->format,
                  "text, json, sarif or github (default: github under GitHub Actions, else text)");
   sub.add_flag("--strict", options->strict, "Warnings fail the run too (exit 1)");
-  sub.add_option("--disable", options->disable, "Turn a rule off (id or name; repeat)");
-  sub.add_option("--enable", options->enable, "Turn a rule on (id or name; repeat)");
+  sub.add_option("--disable", options->disable, "Turn a rule off (id or name; repeat)")
+      ->allow_extra_args(false);
+  sub.add_option("--enable", options->enable, "Turn a rule on (id or name; repeat)")
+      ->allow_extra_args(false);
   sub.add_flag("--list-rules", options->list_rules, "Print every rule and exit");
   sub.add_flag("--no-config", options->no_config, "Do not read .stackc.yaml files");
   sub.add_option("-j,--jobs", options->jobs, "Files linted in parallel (default: one per CPU)")
