@@ -21,6 +21,8 @@
 
 namespace stackc::lint {
 
+class Rule;
+
 // Which rules run and at what severity. Keys are rule ids ("STK160").
 struct LintSettings {
   std::map<std::string, bool> enabled;       // overrides Rule::enabled_by_default
@@ -28,8 +30,8 @@ struct LintSettings {
 
   // Applies `other` over this (the command line over .stackc.yaml).
   void merge(const LintSettings& other);
-  bool is_enabled(const class Rule& rule) const;
-  Severity severity_of(const class Rule& rule) const;
+  bool is_enabled(const Rule& rule) const;
+  Severity severity_of(const Rule& rule) const;
 };
 
 // Parses "STK160", "image-tag", "error", ... into `settings`; the error names the bad word.
