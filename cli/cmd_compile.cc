@@ -50,7 +50,7 @@ int run_compile(const GlobalOptions& global, const CompileOptions& options) {
     // An unreadable secret/config file is an I/O error (as an unreadable stack file is);
     // everything else the converter refuses makes the stack invalid.
     for (const Diagnostic& diagnostic : diags.items()) {
-      if (diagnostic.severity == Severity::error && diagnostic.code == "STK052") {
+      if (diagnostic.severity == Severity::error && diagnostic.code == "STK062") {
         return k_exit_usage;
       }
     }

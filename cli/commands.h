@@ -113,5 +113,17 @@ std::optional<swarm::ResolveImage> parse_resolve_image(const std::string& text);
 
 void print_plan_text(std::ostream& out, const swarm::Plan& plan);
 void print_plan_json(std::ostream& out, const swarm::Plan& plan);
+struct LintOptions {
+  std::vector<std::string> files;          // positional: each one a stack of its own
+  std::vector<std::string> compose_files;  // -c: merged into one stack
+  std::vector<std::string> env_files;
+  std::string format;   // text | json | sarif | github; "" picks github under GitHub Actions
+  bool strict = false;  // warnings fail too
+  std::vector<std::string> disable, enable;  // rule ids or names
+  bool list_rules = false;
+  bool no_config = false;  // do not look for .stackc.yaml
+  int jobs = 0;            // 0: one per CPU
+};
+int run_lint(const GlobalOptions& global, const LintOptions& options);
 
 }  // namespace stackc

@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
 #include "cli/exit_status.h"
@@ -109,12 +109,37 @@ std::function<int()> setup_ps(CLI::App& sub, const GlobalOptions& global) {
   return [&global, options] { return run_ps(global, *options); };
 }
 
+std::function<int()> setup_lint(CLI::App& sub, const GlobalOptions& global) {
+  auto options = std::make_shared<LintOptions>();
+  sub.add_option("files", options->files, "Stack files, each linted as a stack of its own");
+  sub.add_option("-c,--compose-file", options->compose_files,
+                 "Stack file merged into one stack with the other -c files (repeat)")
+      ->allow_extra_args(false);  // `-c a.yml b.yml`: b.yml is a stack of its own
+  sub.add_option("--env-file", options->env_files,
+                 "Variables for interpolation (.env syntax); the environment wins")
+      ->allow_extra_args(false);
+  sub.add_option("-f,--format", options->format,
+                 "text, json, sarif or github (default: github under GitHub Actions, else text)");
+  sub.add_flag("--strict", options->strict, "Warnings fail the run too (exit 1)");
+  sub.add_option("--disable", options->disable, "Turn a rule off (id or name; repeat)")
+      ->allow_extra_args(false);
+  sub.add_option("--enable", options->enable, "Turn a rule on (id or name; repeat)")
+      ->allow_extra_args(false);
+  sub.add_flag("--list-rules", options->list_rules, "Print every rule and exit");
+  sub.add_flag("--no-config", options->no_config, "Do not read .stackc.yaml files");
+  sub.add_option("-j,--jobs", options->jobs, "Files linted in parallel (default: one per CPU)")
+      ->check(CLI::NonNegativeNumber);
+  return [&global, options] { return run_lint(global, *options); };
+}
+
 // Every subcommand, in the order `stackc --help` lists them.
 constexpr std::array k_commands = {
-    Command{"compile", "Print the Engine API specs docker stack deploy would send", setup_compile},
+    Command{"lint", "Check stack files for mistakes the reference would reject or ignore",
+            setup_lint},
     Command{"config", "Print the merged, interpolated, normalized stack", setup_config},
-    Command{"deploy", "Create or update a stack on the swarm, in order", setup_deploy},
+    Command{"compile", "Print the Engine API specs docker stack deploy would send", setup_compile},
     Command{"diff", "Show what deploy would change", setup_diff},
+    Command{"deploy", "Create or update a stack on the swarm, in order", setup_deploy},
     Command{"ps", "List the tasks of a stack", setup_ps},
     Command{"rm", "Remove a stack and wait until its networks are gone", setup_rm},
     Command{"version", "Print stackc's version", setup_version},

@@ -19,9 +19,9 @@ namespace stackc::swarm::detail {
 using Json = nlohmann::ordered_json;
 
 // Conversion error codes (the front end uses STK001-049, lint STK100+).
-inline constexpr const char* k_code_undefined = "STK050";  // undefined network/volume/secret/config
-inline constexpr const char* k_code_invalid = "STK051";    // a value the converter rejects
-inline constexpr const char* k_code_file = "STK052";       // a secret/config file cannot be read
+inline constexpr const char* k_code_undefined = "STK060";  // undefined network/volume/secret/config
+inline constexpr const char* k_code_invalid = "STK061";    // a value the converter rejects
+inline constexpr const char* k_code_file = "STK062";       // a secret/config file cannot be read
 
 // What every converter needs: the stack, its namespace, and where to report.
 struct Context {

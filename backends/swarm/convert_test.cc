@@ -407,7 +407,7 @@ TEST(ConvertStack, UnreadableSecretFileIsAnErrorAtItsFileKey) {
   EXPECT_FALSE(converted.result);
   ASSERT_EQ(converted.diags.error_count(), 1u) << converted.messages();
   const Diagnostic& d = converted.diags.items().back();
-  EXPECT_EQ(d.code, "STK052");
+  EXPECT_EQ(d.code, "STK062");
   EXPECT_EQ(d.loc.line, 7u);
   EXPECT_THAT(d.message, ::testing::HasSubstr("secret \"s\": open " + converted.path("missing")));
 }

@@ -1,0 +1,55 @@
+// STK128 invalid-object-name: A secret or config name the engine refuses. See
+// docs/rules/STK128-invalid-object-name.md.
+
+#include <regex>
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "compiler/lint/rule.h"
+
+namespace stackc::lint {
+namespace {
+
+class InvalidObjectName final : public BasicRule {
+ public:
+  InvalidObjectName()
+      : BasicRule("STK128", "invalid-object-name", Severity::error,
+                  "A secret or config name the engine refuses") {}
+
+  void check(const LintContext& context, Diagnostics& diags) const override {
+    const ir::Stack& stack = context.stack;
+    static const std::regex k_name("[a-zA-Z0-9]+(?:[a-zA-Z0-9-_.]*[a-zA-Z0-9])?");
+    auto check_kind = [&](const std::map<std::string, ir::FileObject>& objects,
+                          std::string_view kind) {
+      for (const auto& [key, object] : objects) {
+        if (object.external.external && *object.external.external) {
+          continue;
+        }
+        const std::string& name = object.name ? *object.name : key;
+        SourceLoc loc = object.name ? object.name.loc : object.loc;
+        if (!std::regex_match(name, k_name)) {
+          report(diags, loc,
+                 fmt::format("{} name '{}' is refused by the engine: use letters, digits, '-', '_' "
+                             "and '.', starting and ending with a letter or digit",
+                             kind, name));
+        } else if (name.size() > 64) {
+          report(diags, loc,
+                 fmt::format("{} name '{}' is longer than the engine's 64 characters", kind, name));
+        }
+      }
+    };
+    check_kind(stack.secrets, "secret");
+    check_kind(stack.configs, "config");
+  }
+};
+
+}  // namespace
+
+const Rule& invalid_object_name_rule() {
+  static const InvalidObjectName rule;
+  return rule;
+}
+
+}  // namespace stackc::lint
