@@ -298,7 +298,7 @@ TEST_P(ConvertError, IsReportedWithItsLocation) {
     }
   }
   ASSERT_NE(found, nullptr) << converted.messages();
-  EXPECT_THAT(found->code, ::testing::StartsWith("STK05"));
+  EXPECT_THAT(found->code, ::testing::StartsWith("STK06"));
   if (c.line != 0) {
     EXPECT_EQ(found->loc.line, c.line) << converted.messages();
   }
