@@ -130,6 +130,21 @@ void fill_ids(json& spec, State& state) {
   };
   fill("Secrets", "SecretName", "SecretID", state.secret_ids);
   fill("Configs", "ConfigName", "ConfigID", state.config_ids);
+  // convert names the credential spec's config; the engine wants its ID, like the reference
+  // client sends.
+  if (auto privileges = container->find("Privileges");
+      privileges != container->end() && privileges->is_object()) {
+    if (auto credential = privileges->find("CredentialSpec");
+        credential != privileges->end() && credential->is_object()) {
+      auto config = credential->find("Config");
+      if (config != credential->end() && config->is_string()) {
+        if (auto id = state.config_ids.find(config->get<std::string>());
+            id != state.config_ids.end()) {
+          *config = id->second;
+        }
+      }
+    }
+  }
 }
 
 void apply_network(Engine& engine, const PlannedObject& object, State& state) {

@@ -491,6 +491,10 @@ NetworkNames network_names(const LiveStack& live) {
   for (const LiveNetwork& network : live.networks) {
     names[network.id] = network.name;
   }
+  // A credential spec names its config by ID in the live spec (see normalize_service_spec).
+  for (const LiveObject& config : live.configs) {
+    names[config.id] = config.name;
+  }
   return names;
 }
 
@@ -550,6 +554,15 @@ std::string normalize_service_spec(std::string_view spec_json, const NetworkName
   if (auto placement = task.find("Placement"); placement != task.end() && placement->is_object()) {
     placement->erase("Platforms");  // added by the client from the registry's manifest list
     sort_array(*placement, "Constraints", dump_key);
+  }
+  if (auto privileges = container.find("Privileges");
+      privileges != container.end() && privileges->is_object()) {
+    if (auto credential = privileges->find("CredentialSpec");
+        credential != privileges->end() && credential->is_object()) {
+      if (auto name = names.find(string_at(*credential, "Config")); name != names.end()) {
+        (*credential)["Config"] = name->second;
+      }
+    }
   }
   if (auto networks = task.find("Networks"); networks != task.end() && networks->is_array()) {
     for (json& attachment : *networks) {

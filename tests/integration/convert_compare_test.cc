@@ -334,6 +334,65 @@ std::vector<std::string> with_files(std::vector<std::string> argv, const Case& c
   return argv;
 }
 
+// Everything the engine stores for a stack, keyed "<kind> <name>", with what differs between
+// two deployments of the same files by construction taken out: object IDs (references are
+// rewritten to names), the data of secrets (never returned), the VXLAN IDs and gateways the
+// engine allocates, and the label stackc adds to its secrets and configs to find a changed
+// content later (io.stackc.content-sha256).
+std::map<std::string, Json> live_objects(const std::string& stack) {
+  std::map<std::string, std::string> id_names;
+  for (const char* kind : {"/networks", "/secrets", "/configs"}) {
+    Json all = api(kind);
+    for (const Json& object : all) {
+      const Json& named = object.contains("Spec") ? object["Spec"] : object;
+      const Json& id = object.contains("ID") ? object["ID"] : object["Id"];
+      id_names[id.get<std::string>()] = named["Name"].get<std::string>();
+    }
+  }
+  std::map<std::string, Json> out;
+  const std::string filter = label_filter(stack);
+  for (auto& [name, spec] : by_name(api("/services" + filter), true)) {
+    drop_nulls(spec);
+    Json& task = spec["TaskTemplate"];
+    if (task.contains("Networks")) {
+      for (Json& network : task["Networks"]) {
+        network["Target"] = id_names[network["Target"].get<std::string>()];
+      }
+    }
+    for (const char* kind : {"Secrets", "Configs"}) {
+      if (task["ContainerSpec"].contains(kind)) {
+        for (Json& reference : task["ContainerSpec"][kind]) {
+          reference.erase(std::string(kind) == "Secrets" ? "SecretID" : "ConfigID");
+        }
+      }
+    }
+    if (task["ContainerSpec"].contains("Privileges") &&
+        task["ContainerSpec"]["Privileges"].contains("CredentialSpec") &&
+        task["ContainerSpec"]["Privileges"]["CredentialSpec"].contains("Config")) {
+      Json& config = task["ContainerSpec"]["Privileges"]["CredentialSpec"]["Config"];
+      config = id_names[config.get<std::string>()];
+    }
+    out["service " + name] = spec;
+  }
+  for (const auto& [name, network] : by_name(api("/networks" + filter), false)) {
+    Json live = api("/networks/" + network["Id"].get<std::string>());
+    Json view = network_view(live, live);
+    view.erase("IPAM");  // pools the engine allocates differ per deployment; compile checks IPAM
+    view["Labels"] = live["Labels"];
+    out["network " + name] = view;
+  }
+  for (const char* kind : {"secrets", "configs"}) {
+    for (auto& [name, spec] : by_name(api(std::string("/") + kind + filter), true)) {
+      drop_nulls(spec);
+      if (spec.contains("Labels")) {
+        spec["Labels"].erase("io.stackc.content-sha256");
+      }
+      out[std::string(kind) + " " + name] = spec;
+    }
+  }
+  return out;
+}
+
 class ConvertCompare : public ::testing::TestWithParam<Case> {
  public:
   // Removes every stack this run deployed and waits until the engine has let go of them.
@@ -365,7 +424,7 @@ class ConvertCompare : public ::testing::TestWithParam<Case> {
   }
 };
 
-TEST_P(ConvertCompare, SameSpecsAsDockerStackDeploy) {
+TEST_P(ConvertCompare, SameLiveObjectsAsDockerStackDeploy) {
   const Case& c = GetParam();
   const std::string stack = run_prefix() + c.name;
 
@@ -375,12 +434,32 @@ TEST_P(ConvertCompare, SameSpecsAsDockerStackDeploy) {
   ASSERT_TRUE(compiled.ok()) << compiled.describe();
   Json ours = Json::parse(compiled.out);
 
+  // stackc deploy first, then (after stackc rm, which waits until the stack is gone) the
+  // reference under the same name: the live objects of the two must be the same.
+  std::vector<std::string> our_deploy =
+      with_files({k_stackc, "deploy", "--resolve-image", "never"}, c);
+  our_deploy.push_back(stack);
+  deployed_stacks().insert(stack);
+  auto our_deployed = run(our_deploy, environment(stack));
+  ASSERT_TRUE(our_deployed.ok()) << our_deployed.describe();
+  std::map<std::string, Json> deployed_by_stackc = live_objects(stack);
+  auto removed = run({k_stackc, "rm", stack}, environment(stack));
+  ASSERT_TRUE(removed.ok()) << removed.describe();
+
   std::vector<std::string> deploy =
       with_files({"docker", "stack", "deploy", "--resolve-image", "never"}, c);
   deploy.push_back(stack);
-  deployed_stacks().insert(stack);
   auto deployed = run(deploy, environment(stack));
   ASSERT_TRUE(deployed.ok()) << deployed.describe();
+  std::map<std::string, Json> deployed_by_docker = live_objects(stack);
+  ASSERT_FALSE(deployed_by_docker.empty());
+  EXPECT_EQ(names(deployed_by_stackc), names(deployed_by_docker));
+  for (const auto& [key, object] : deployed_by_docker) {
+    auto found = deployed_by_stackc.find(key);
+    if (found != deployed_by_stackc.end()) {
+      EXPECT_EQ(found->second.dump(2), object.dump(2)) << key << " (stackc deploy vs docker)";
+    }
+  }
 
   const std::string filter = label_filter(stack);
 
