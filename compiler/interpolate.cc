@@ -1,6 +1,7 @@
 #include "compiler/interpolate.h"
 
 #include "compiler/go_quote.h"
+#include "compiler/gostrconv.h"
 
 #include <locale.h>
 #include <unistd.h>
@@ -100,131 +101,6 @@ bool iequals(std::string_view a, std::string_view b) {
     }
   }
   return true;
-}
-
-// strconv's underscoreOK: underscores only between digits (or after a base prefix).
-bool go_underscore_ok(std::string_view s) {
-  char saw = '^';
-  size_t i = 0;
-  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
-    s.remove_prefix(1);
-  }
-  bool hex = false;
-  if (s.size() >= 2 && s[0] == '0' &&
-      (ascii_lower(s[1]) == 'b' || ascii_lower(s[1]) == 'o' || ascii_lower(s[1]) == 'x')) {
-    i = 2;
-    saw = '0';
-    hex = ascii_lower(s[1]) == 'x';
-  }
-  for (; i < s.size(); ++i) {
-    char c = s[i];
-    if ((c >= '0' && c <= '9') || (hex && ascii_lower(c) >= 'a' && ascii_lower(c) <= 'f')) {
-      saw = '0';
-      continue;
-    }
-    if (c == '_') {
-      if (saw != '0') {
-        return false;
-      }
-      saw = '_';
-      continue;
-    }
-    if (saw == '_') {
-      return false;
-    }
-    saw = '!';
-  }
-  return saw != '_';
-}
-
-// strconv.ParseFloat(s, 64): Go's syntax (decimal or 0x hex with a p exponent, `_` between
-// digits, inf/infinity/nan), correctly rounded; overflow is an error, underflow is not.
-std::optional<std::string> go_parse_float(std::string_view s, double& out) {
-  auto fail = [&](std::string_view why) {
-    return fmt::format("strconv.ParseFloat: parsing {}: {}", go_quote(s), why);
-  };
-  // Specials: [+-]inf, [+-]infinity, nan (no sign), any case.
-  {
-    std::string_view rest = s;
-    double sign = 1;
-    bool signed_ = false;
-    if (!rest.empty() && (rest[0] == '+' || rest[0] == '-')) {
-      sign = rest[0] == '-' ? -1 : 1;
-      signed_ = true;
-      rest.remove_prefix(1);
-    }
-    if (iequals(rest, "inf") || iequals(rest, "infinity")) {
-      out = sign * HUGE_VAL;
-      return std::nullopt;
-    }
-    if (!signed_ && iequals(rest, "nan")) {
-      out = std::nan("");
-      return std::nullopt;
-    }
-  }
-  size_t i = 0;
-  if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
-    ++i;
-  }
-  bool hex = false;
-  if (i + 2 < s.size() && s[i] == '0' && ascii_lower(s[i + 1]) == 'x') {
-    hex = true;
-    i += 2;
-  }
-  bool saw_dot = false;
-  bool saw_digits = false;
-  bool underscores = false;
-  for (; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '_') {
-      underscores = true;
-    } else if (c == '.') {
-      if (saw_dot) {
-        break;
-      }
-      saw_dot = true;
-    } else if ((c >= '0' && c <= '9') || (hex && ascii_lower(c) >= 'a' && ascii_lower(c) <= 'f')) {
-      saw_digits = true;
-    } else {
-      break;
-    }
-  }
-  if (!saw_digits) {
-    return fail("invalid syntax");
-  }
-  if (i < s.size() && ascii_lower(s[i]) == (hex ? 'p' : 'e')) {
-    ++i;
-    if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
-      ++i;
-    }
-    if (i >= s.size() || s[i] < '0' || s[i] > '9') {
-      return fail("invalid syntax");
-    }
-    for (; i < s.size() && ((s[i] >= '0' && s[i] <= '9') || s[i] == '_'); ++i) {
-      underscores = underscores || s[i] == '_';
-    }
-  } else if (hex) {
-    return fail("invalid syntax");  // a hex mantissa needs a p exponent
-  }
-  if (i != s.size() || (underscores && !go_underscore_ok(s))) {
-    return fail("invalid syntax");
-  }
-  std::string clean;
-  for (char c : s) {
-    if (c != '_') {
-      clean += c;
-    }
-  }
-  // strtod reads both syntaxes; the C locale keeps '.' the decimal point whatever the process
-  // locale is.
-  static const locale_t c_locale = newlocale(LC_ALL_MASK, "C", static_cast<locale_t>(nullptr));
-  errno = 0;
-  double value = strtod_l(clean.c_str(), nullptr, c_locale);
-  if (errno == ERANGE && std::isinf(value)) {
-    return fail("value out of range");
-  }
-  out = value;
-  return std::nullopt;
 }
 
 // loader/interpolate.go's toBoolean (YAML 1.1 words, any case).
@@ -625,10 +501,12 @@ class Walker {
         break;
       }
       case Cast::to_float: {
-        double value = 0;
-        if (!(failure = go_parse_float(sub.value, value))) {
+        auto value = go_parse_float(sub.value);
+        if (!value) {
+          failure = value.error();
+        } else {
           node.type = ScalarType::floating;
-          node.float_value = value;
+          node.float_value = *value;
           node.int_value = 0;
         }
         break;

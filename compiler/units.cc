@@ -1,6 +1,7 @@
 #include "compiler/units.h"
 
 #include "compiler/go_quote.h"
+#include "compiler/gostrconv.h"
 
 #include <locale.h>
 #include <algorithm>
@@ -104,132 +105,6 @@ void format_int(std::string& reversed, uint64_t v) {
   }
 }
 
-// Go's strconv.underscoreOK: underscores may only separate digits (or a base prefix and a digit).
-bool underscore_ok(std::string_view s) {
-  char saw = '^';
-  size_t i = 0;
-  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
-    s.remove_prefix(1);
-  }
-  bool hex = false;
-  if (s.size() >= 2 && s[0] == '0' &&
-      (lower(s[1]) == 'b' || lower(s[1]) == 'o' || lower(s[1]) == 'x')) {
-    i = 2;
-    saw = '0';
-    hex = lower(s[1]) == 'x';
-  }
-  for (; i < s.size(); ++i) {
-    char c = lower(s[i]);
-    if (is_digit(c) || (hex && c >= 'a' && c <= 'f')) {
-      saw = '0';
-      continue;
-    }
-    if (c == '_') {
-      if (saw != '0') {
-        return false;
-      }
-      saw = '_';
-      continue;
-    }
-    if (saw == '_') {
-      return false;
-    }
-    saw = '!';
-  }
-  return saw != '_';
-}
-
-bool equal_fold(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// Go's strconv.ParseFloat(s, 64). The syntax is checked here (Go float literal syntax: decimal or
-// hexadecimal with mandatory p exponent, digit-separating underscores, inf/infinity/nan); the
-// correctly rounded conversion is strtod's, in the C locale.
-tl::expected<double, std::string> go_parse_float(std::string_view s) {
-  auto syntax_error = [&] {
-    return tl::unexpected("strconv.ParseFloat: parsing " + go_quote(s) + ": invalid syntax");
-  };
-  size_t i = 0;
-  bool negative = false;
-  if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
-    negative = s[i] == '-';
-    ++i;
-  }
-  std::string_view rest = s.substr(i);
-  if (equal_fold(rest, "inf") || equal_fold(rest, "infinity")) {
-    return negative ? -std::numeric_limits<double>::infinity()
-                    : std::numeric_limits<double>::infinity();
-  }
-  if (i == 0 && equal_fold(rest, "nan")) {
-    return std::numeric_limits<double>::quiet_NaN();
-  }
-  bool hex = rest.size() >= 2 && rest[0] == '0' && lower(rest[1]) == 'x';
-  if (hex) {
-    i += 2;
-  }
-  bool underscores = false;
-  bool saw_digits = false;
-  bool saw_dot = false;
-  for (; i < s.size(); ++i) {
-    char c = lower(s[i]);
-    if (c == '_') {
-      underscores = true;
-    } else if (c == '.') {
-      if (saw_dot) {
-        return syntax_error();
-      }
-      saw_dot = true;
-    } else if (is_digit(c) || (hex && c >= 'a' && c <= 'f')) {
-      saw_digits = true;
-    } else {
-      break;
-    }
-  }
-  if (!saw_digits) {
-    return syntax_error();
-  }
-  if (i < s.size() && lower(s[i]) == (hex ? 'p' : 'e')) {
-    ++i;
-    if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
-      ++i;
-    }
-    bool exponent_digits = false;
-    for (; i < s.size() && (is_digit(s[i]) || s[i] == '_'); ++i) {
-      underscores = underscores || s[i] == '_';
-      exponent_digits = exponent_digits || s[i] != '_';
-    }
-    if (!exponent_digits) {
-      return syntax_error();
-    }
-  } else if (hex) {
-    return syntax_error();  // a hexadecimal mantissa requires a 'p' exponent
-  }
-  if (i != s.size() || (underscores && !underscore_ok(s))) {
-    return syntax_error();
-  }
-  std::string clean;
-  for (char c : s) {
-    if (c != '_') {
-      clean += c;
-    }
-  }
-  static locale_t c_locale = newlocale(LC_ALL_MASK, "C", locale_t{});
-  double value = strtod_l(clean.c_str(), nullptr, c_locale);
-  if (std::isinf(value)) {
-    return tl::unexpected("strconv.ParseFloat: parsing " + go_quote(s) + ": value out of range");
-  }
-  return value;
-}
-
 // Go's int64(f) on amd64: out-of-range values and NaN become the "integer indefinite" INT64_MIN.
 int64_t go_float_to_int64(double f) {
   if (std::isnan(f) || f >= 9223372036854775808.0 || f < -9223372036854775808.0) {
@@ -258,7 +133,7 @@ std::optional<Wide> parse_rat_integer(std::string_view s, bool leading_zero_octa
       digits = s.substr(1);
     }
   }
-  if (digits.empty() || (digits.find('_') != std::string_view::npos && !underscore_ok(s))) {
+  if (digits.empty() || (digits.find('_') != std::string_view::npos && !go_underscore_ok(s))) {
     return std::nullopt;
   }
   Wide value = 0;
@@ -550,7 +425,7 @@ tl::expected<int64_t, std::string> parse_cpus(std::string_view text) {
     digits += static_cast<char>(d);
     fraction_digits += saw_dot ? 1 : 0;
   }
-  if (digits.empty() || !underscore_ok(s.substr(0, i))) {
+  if (digits.empty() || !go_underscore_ok(s.substr(0, i))) {
     return unparseable();
   }
   int64_t exp10 = 0;
