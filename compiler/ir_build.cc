@@ -41,32 +41,6 @@ constexpr Forbidden k_forbidden[] = {
 
 bool is_extension(std::string_view key) { return key.size() >= 2 && key.substr(0, 2) == "x-"; }
 
-const char* kind_name(const SNode& node) {
-  switch (node.kind) {
-    case NodeKind::null:
-      return "null";
-    case NodeKind::sequence:
-      return "a list";
-    case NodeKind::mapping:
-      return "a mapping";
-    case NodeKind::scalar:
-      break;
-  }
-  switch (node.type) {
-    case ScalarType::null:
-      return "null";
-    case ScalarType::boolean:
-      return "a boolean";
-    case ScalarType::integer:
-      return "an integer";
-    case ScalarType::floating:
-      return "a number";
-    case ScalarType::string:
-      return "a string";
-  }
-  return "a value";
-}
-
 // How the reference turns a number into a string (Go's fmt %v): ints in decimal, floats in
 // the shortest form that reads back the same.
 std::string number_text(const SNode& node) {
@@ -93,7 +67,7 @@ class Builder {
   // --- reporting ---
   void type_error(const SNode& node, const std::string& path, std::string_view expected) {
     m_diags.error(k_code_type, node.loc,
-                  fmt::format("{} must be {}, not {}", path, expected, kind_name(node)));
+                  fmt::format("{} must be {}, not {}", path, expected, describe_kind(node)));
   }
   void value_error(SourceLoc loc, const std::string& path, const std::string& message) {
     m_diags.error(k_code_value, loc, fmt::format("{}: {}", path, message));

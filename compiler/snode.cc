@@ -8,6 +8,32 @@
 
 namespace stackc {
 
+const char* describe_kind(const SNode& node) {
+  switch (node.kind) {
+    case NodeKind::null:
+      return "null";
+    case NodeKind::sequence:
+      return "a list";
+    case NodeKind::mapping:
+      return "a mapping";
+    case NodeKind::scalar:
+      break;
+  }
+  switch (node.type) {
+    case ScalarType::null:
+      return "null";
+    case ScalarType::boolean:
+      return "a boolean";
+    case ScalarType::integer:
+      return "an integer";
+    case ScalarType::floating:
+      return "a number";
+    case ScalarType::string:
+      return "a string";
+  }
+  return "a value";
+}
+
 const SEntry* SNode::find_entry(std::string_view key) const {
   for (const SEntry& entry : entries) {
     if (entry.key == key) {

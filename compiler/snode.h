@@ -51,6 +51,9 @@ struct SEntry {
   SNode value;
 };
 
+// What a node is, for messages: "a list", "a mapping", "an integer", "a string", "null", ...
+const char* describe_kind(const SNode& node);
+
 // Resolves a plain (unquoted) scalar's text into kind, type and value, as the reference does
 // (go-yaml v3 `resolve`): "", ~, null, Null, NULL -> null (kind null); true/True/TRUE,
 // false/False/FALSE -> boolean (yes/no/on/off stay strings); Go integer syntax after removing

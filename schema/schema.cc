@@ -520,32 +520,6 @@ std::string join_alternatives(const std::vector<std::string>& words) {
   return out;
 }
 
-std::string describe_node(const SNode& node) {
-  switch (node.kind) {
-    case NodeKind::null:
-      return "null";
-    case NodeKind::sequence:
-      return "a list";
-    case NodeKind::mapping:
-      return "a mapping";
-    case NodeKind::scalar:
-      break;
-  }
-  switch (node.type) {
-    case ScalarType::null:
-      return "null";
-    case ScalarType::boolean:
-      return "a boolean";
-    case ScalarType::integer:
-      return "an integer";
-    case ScalarType::floating:
-      return "a number";
-    case ScalarType::string:
-      return "a string";
-  }
-  return "a value";
-}
-
 std::string describe_type(const std::string& type, const json& schema) {
   if (type == "object") {
     return "a mapping";
@@ -603,7 +577,7 @@ std::string quoted_list(const std::vector<std::string>& values) {
 }
 
 std::string scalar_text(const SNode& node) {
-  return node.is_scalar() ? node.text : describe_node(node);
+  return node.is_scalar() ? node.text : describe_kind(node);
 }
 
 // --- Turning valijson's errors into diagnostics -------------------------------------------------
@@ -877,7 +851,7 @@ class PartValidator {
         m_out.push_back({"STK051",
                          place->node->loc,
                          fmt::format("{} must be {}, not {}", path, expected_types(all),
-                                     describe_node(*place->node)),
+                                     describe_kind(*place->node)),
                          {}});
         break;
       case ErrorKind::enumeration:
