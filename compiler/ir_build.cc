@@ -305,6 +305,24 @@ class Builder {
   void environment(const SNode* env_file, const SNode* environment, const std::string& path,
                    ir::Service& out);
   void external(const SNode& node, const std::string& path, ir::External& out);
+  // The keys networks and volumes share: name, driver, driver_opts, external, labels.
+  template <typename Object>
+  bool shared_object_key(const SEntry& e, const std::string& p, Object& out) {
+    if (e.key == "name") {
+      string(e.value, p, out.name);
+    } else if (e.key == "driver") {
+      string(e.value, p, out.driver);
+    } else if (e.key == "driver_opts") {
+      list_or_dict(e.value, p, out.driver_opts, false);
+    } else if (e.key == "external") {
+      external(e.value, p, out.external);
+    } else if (e.key == "labels") {
+      list_or_dict(e.value, p, out.labels, false);
+    } else {
+      return false;
+    }
+    return true;
+  }
   void network(const SEntry& entry, ir::Network& out);
   void volume(const SEntry& entry, ir::Volume& out);
   void file_object(const SEntry& entry, const std::string& section, ir::FileObject& out);
@@ -1169,13 +1187,10 @@ void Builder::network(const SEntry& entry, ir::Network& out) {
   entries(
       entry.value, path,
       [&](const SEntry& e, const std::string& p) {
-        if (e.key == "name") {
-          string(e.value, p, out.name);
-        } else if (e.key == "driver") {
-          string(e.value, p, out.driver);
-        } else if (e.key == "driver_opts") {
-          list_or_dict(e.value, p, out.driver_opts, false);
-        } else if (e.key == "ipam") {
+        if (shared_object_key(e, p, out)) {
+          return true;
+        }
+        if (e.key == "ipam") {
           entries(e.value, p, [&](const SEntry& i, const std::string& ip) {
             if (i.key == "driver") {
               string(i.value, ip, out.ipam_driver);
@@ -1201,14 +1216,10 @@ void Builder::network(const SEntry& entry, ir::Network& out) {
             }
             return true;
           });
-        } else if (e.key == "external") {
-          external(e.value, p, out.external);
         } else if (e.key == "internal") {
           boolean(e.value, p, out.internal);
         } else if (e.key == "attachable") {
           boolean(e.value, p, out.attachable);
-        } else if (e.key == "labels") {
-          list_or_dict(e.value, p, out.labels, false);
         } else {
           return false;
         }
@@ -1228,20 +1239,7 @@ void Builder::volume(const SEntry& entry, ir::Volume& out) {
   entries(
       entry.value, path,
       [&](const SEntry& e, const std::string& p) {
-        if (e.key == "name") {
-          string(e.value, p, out.name);
-        } else if (e.key == "driver") {
-          string(e.value, p, out.driver);
-        } else if (e.key == "driver_opts") {
-          list_or_dict(e.value, p, out.driver_opts, false);
-        } else if (e.key == "external") {
-          external(e.value, p, out.external);
-        } else if (e.key == "labels") {
-          list_or_dict(e.value, p, out.labels, false);
-        } else {
-          return false;
-        }
-        return true;
+        return shared_object_key(e, p, out);
       },
       &out.extras);
   if (out.external.external && *out.external.external) {
