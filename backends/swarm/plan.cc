@@ -667,8 +667,13 @@ PlannedObject plan_service(const DesiredService& desired, const std::string& des
     spec["TaskTemplate"]["ForceUpdate"] = (*live_task)["ForceUpdate"];
   }
   planned.spec_json = spec.dump();
-  planned.changes = diff_json(normalize_service_spec(live->spec_json, names),
-                              normalize_service_spec(planned.spec_json, names));
+  // Normalized specs are canonical JSON text (sorted keys), so equal text means no change and
+  // the field-by-field diff is only worked out for services that do change.
+  std::string normalized_live = normalize_service_spec(live->spec_json, names);
+  std::string normalized_desired = normalize_service_spec(planned.spec_json, names);
+  if (normalized_live != normalized_desired) {
+    planned.changes = diff_json(normalized_live, normalized_desired);
+  }
   redact_env_changes(planned.changes);
   planned.action = planned.changes.empty() ? Action::unchanged : Action::update;
   return planned;
