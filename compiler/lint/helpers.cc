@@ -136,4 +136,13 @@ SourceLoc first_located(std::initializer_list<SourceLoc> locs) {
   return last;
 }
 
+std::optional<std::string> external_network_name(const ir::Stack& stack, const std::string& key) {
+  auto it = stack.networks.find(key);
+  if (it == stack.networks.end() || !it->second.external.external ||
+      !*it->second.external.external) {
+    return std::nullopt;
+  }
+  return it->second.name ? *it->second.name : key;
+}
+
 }  // namespace stackc::lint

@@ -27,6 +27,10 @@ std::string service_mode(const ir::Service& service);
 bool is_secret_like_key(std::string_view key);
 
 // The first of `locs` that has a line, or the last one.
+// The engine name of the network a service attaches to as `key`, when the stack declares that
+// network external (predefined networks such as host and ingress can only be used that way).
+std::optional<std::string> external_network_name(const ir::Stack& stack, const std::string& key);
+
 SourceLoc first_located(std::initializer_list<SourceLoc> locs);
 
 }  // namespace stackc::lint

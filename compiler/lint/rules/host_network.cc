@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/lint/helpers.h"
 #include "compiler/lint/rule.h"
 
 namespace stackc::lint {
@@ -20,13 +21,7 @@ class HostNetwork final : public BasicRule {
     const ir::Stack& stack = context.stack;
     for (const ir::Service& service : stack.services) {
       for (const auto& [key, attachment] : service.networks) {
-        auto it = stack.networks.find(key);
-        if (it == stack.networks.end() || !it->second.external.external ||
-            !*it->second.external.external) {
-          continue;
-        }
-        const std::string& name = it->second.name ? *it->second.name : key;
-        if (name == "host") {
+        if (external_network_name(stack, key) == "host") {
           report(diags, attachment.loc,
                  fmt::format("service '{}' uses the host's network stack: no isolation, and its "
                              "ports bind directly on each node",

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/lint/helpers.h"
 #include "compiler/lint/rule.h"
 
 namespace stackc::lint {
@@ -21,13 +22,7 @@ class IngressNetwork final : public BasicRule {
     const ir::Stack& stack = context.stack;
     for (const ir::Service& service : stack.services) {
       for (const auto& [key, attachment] : service.networks) {
-        auto it = stack.networks.find(key);
-        if (it == stack.networks.end() || !it->second.external.external ||
-            !*it->second.external.external) {
-          continue;
-        }
-        const std::string& name = it->second.name ? *it->second.name : key;
-        if (name == "ingress") {
+        if (external_network_name(stack, key) == "ingress") {
           report(diags, attachment.loc,
                  fmt::format("service '{}' attaches to the ingress network, which the engine "
                              "refuses: publish ports instead",
