@@ -28,8 +28,8 @@ class FakeSwarm {
   FakeSwarm() {
     m_fake.serve_version();
     auto& server = m_fake.server();
-    server.Get("/v1.41/info", [](const httplib::Request&, httplib::Response& response) {
-      response.set_content(R"({"Swarm":{"ControlAvailable":true}})", "application/json");
+    server.Get("/v1.41/swarm", [](const httplib::Request&, httplib::Response& response) {
+      response.set_content(R"({"ID":"swarm1"})", "application/json");
     });
     for (const std::string kind : {"services", "networks", "secrets", "configs"}) {
       server.Get("/v1.41/" + kind, [this, kind](const httplib::Request&, httplib::Response& r) {

@@ -156,7 +156,7 @@ void Engine::set_api_version(std::string version) { m_api_version = std::move(ve
 
 EngineResult<HttpResponse> Engine::call(const Call& call) {
   if (call.versioned && !m_api_version) {
-    if (auto negotiated = negotiate(); !negotiated) {
+    if (auto negotiated = negotiate_quickly(); !negotiated) {
       return tl::unexpected(negotiated.error());
     }
   }
@@ -265,32 +265,54 @@ EngineResult<VersionInfo> Engine::negotiate() {
   return info;
 }
 
-EngineResult<json> Engine::info() { return call_json({.path = "/info"}); }
-
-EngineResult<json> Engine::require_swarm_manager() {
-  auto info = this->info();
-  if (!info) {
-    return info;
+// GET /_ping answers in about a millisecond with the engine's API-Version header, which is how the
+// docker CLI negotiates; GET /version takes 20 ms on a 20.10 engine (it asks every component for
+// its version), a sixth of a no-op redeploy. So /version is only asked when the ping gives no
+// version we can use, for its fuller answer and error message.
+EngineResult<void> Engine::negotiate_quickly() {
+  auto ping = call({.path = "/_ping", .versioned = false});
+  if (!ping && ping.error().kind == EngineErrorKind::transport) {
+    return tl::unexpected(ping.error());
   }
-  const json* swarm = nullptr;
-  if (auto it = info->find("Swarm"); it != info->end() && it->is_object()) {
-    swarm = &*it;
-  }
-  bool control = false;
-  if (swarm) {
-    if (auto it = swarm->find("ControlAvailable"); it != swarm->end() && it->is_boolean()) {
-      control = it->get<bool>();
+  if (ping) {
+    if (auto engine_api = parse_api_version(ping->header("API-Version"))) {
+      ApiVersion chosen = std::min(*parse_api_version(k_max_api_version), *engine_api);
+      if (!(chosen < *parse_api_version(k_min_api_version))) {
+        m_api_version = fmt::format("{}.{}", chosen.major, chosen.minor);
+        return {};
+      }
     }
   }
-  if (!control) {
-    // The reference CLI's words, so that scripts and users recognise the situation.
-    return tl::unexpected(EngineError{
-        EngineErrorKind::not_manager, 0,
-        "this node is not a swarm manager. Use \"docker swarm init\" or \"docker swarm join\" to "
-        "connect this node to swarm and try again",
-        "GET /info", endpoint()});
+  if (auto negotiated = negotiate(); !negotiated) {
+    return tl::unexpected(negotiated.error());
   }
-  return info;
+  return {};
+}
+
+EngineResult<json> Engine::info() { return call_json({.path = "/info"}); }
+
+// GET /swarm rather than the reference's GET /info: same verdict (only managers answer it), 2 ms
+// instead of 20. The engine's 503 explains itself (not in a swarm, or a worker); other 503s
+// (no quorum) stay what they are.
+EngineResult<json> Engine::require_swarm_manager() {
+  auto swarm = call_json({.path = "/swarm"});
+  if (!swarm && swarm.error().kind == EngineErrorKind::unavailable &&
+      swarm.error().message.find("not a swarm manager") != std::string::npos) {
+    EngineError error = swarm.error();
+    error.kind = EngineErrorKind::not_manager;
+    error.message = fmt::format("the Docker engine at {} cannot deploy stacks: {}", endpoint(),
+                                error.message);
+    return tl::unexpected(std::move(error));
+  }
+  if (swarm && !swarm->is_object()) {
+    return tl::unexpected(
+        EngineError{EngineErrorKind::protocol, 200,
+                    fmt::format("the Docker engine at {} answered GET /swarm with something else "
+                                "than an object",
+                                endpoint()),
+                    "GET /swarm", endpoint()});
+  }
+  return swarm;
 }
 
 namespace {

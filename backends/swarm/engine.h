@@ -3,8 +3,8 @@
 // Payloads stay nlohmann::json values (the convert stage builds them; plan/apply read them);
 // this header only forward-declares json, include <nlohmann/json.hpp> to use the results.
 //
-// API version: the first call negotiates through GET /version and then every path carries
-// /v<version>. We use min(k_max_api_version, the engine's ApiVersion). k_max_api_version is what
+// API version: the first call negotiates through GET /_ping's API-Version header (falling back
+// to GET /version when that gives nothing usable) and then every path carries /v<version>. We use min(k_max_api_version, the engine's ApiVersion). k_max_api_version is what
 // the reference CLI (docker 28.2) speaks, 1.50; the Debian 12 engine (20.10) answers 1.41, the
 // lab's version. Everything a compose 3.9 stack needs exists since 1.30 (configs), our minimum.
 //
@@ -36,7 +36,7 @@ enum class EngineErrorKind {
   out_of_sequence,  // "update out of sequence": the Version.Index was stale; re-inspect and retry
   bad_request,      // HTTP 400: the engine rejected the spec
   unavailable,      // HTTP 503: e.g. not a swarm manager, no quorum
-  not_manager,      // GET /info says this node cannot manage the swarm
+  not_manager,      // GET /swarm says this node cannot manage the swarm
   api_version,      // the engine's API version is outside what we support
   protocol,         // the engine answered something we cannot parse
   server,           // any other HTTP error status
@@ -88,14 +88,14 @@ class Engine {
   Engine(Engine&&) noexcept;
   Engine& operator=(Engine&&) noexcept;
 
-  // GET /version; runs at most once, implicitly before the first other call.
+  // GET /version: the engine's versions and the negotiated API version; asked once at most.
   EngineResult<VersionInfo> negotiate();
   // Skips negotiation (workers reuse the version the first engine negotiated).
   void set_api_version(std::string version);
   const std::optional<std::string>& api_version() const { return m_api_version; }
 
   EngineResult<nlohmann::json> info();
-  // GET /info, then the reference CLI's check that this node can manage the swarm.
+  // GET /swarm: the swarm object, or not_manager when this node cannot manage the swarm.
   EngineResult<nlohmann::json> require_swarm_manager();
 
   // Services (spec: a ServiceSpec object).
@@ -141,6 +141,7 @@ class Engine {
 
  private:
   struct Call;
+  EngineResult<void> negotiate_quickly();
   EngineResult<HttpResponse> call(const Call& call);
   EngineResult<nlohmann::json> call_json(const Call& call);
   EngineResult<nlohmann::json> list(std::string_view resource, const Filters& filters);

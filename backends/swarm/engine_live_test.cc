@@ -67,7 +67,7 @@ TEST_F(LiveEngine, NegotiatesTheLowerOfBothVersions) {
 TEST_F(LiveEngine, IsASwarmManagerWithNodes) {
   auto info = engine().require_swarm_manager();
   ASSERT_TRUE(info) << info.error().describe();
-  EXPECT_FALSE((*info)["Swarm"]["NodeID"].get<std::string>().empty());
+  EXPECT_FALSE((*info)["ID"].get<std::string>().empty());
   auto nodes = engine().list_nodes();
   ASSERT_TRUE(nodes) << nodes.error().describe();
   ASSERT_GE(nodes->size(), 1u);

@@ -28,7 +28,7 @@ void reply_json(httplib::Response& response, int status, const json& body) {
   response.set_content(body.dump(), "application/json");
 }
 
-TEST(Engine, NegotiatesOnceAndVersionsEveryPath) {
+TEST(Engine, NegotiatesOnceThroughPingAndVersionsEveryPath) {
   FakeEngine fake;
   fake.serve_version("1.41", "1.12");
   fake.server().Get("/v1.41/info", [](const httplib::Request&, httplib::Response& response) {
@@ -43,16 +43,40 @@ TEST(Engine, NegotiatesOnceAndVersionsEveryPath) {
   ASSERT_TRUE(engine.api_version());
   EXPECT_EQ(*engine.api_version(), "1.41");
   ASSERT_TRUE(engine.info());
+  // The engine's full version answer is still there for whoever asks.
   auto version = engine.negotiate();
   ASSERT_TRUE(version);
   EXPECT_EQ(version->engine_version, "20.10.24+dfsg1");
   EXPECT_EQ(version->engine_min_api, "1.12");
 
   auto requests = fake.requests();
-  ASSERT_EQ(requests.size(), 3u);
-  EXPECT_EQ(requests[0].target, "/version");
+  ASSERT_EQ(requests.size(), 4u);
+  EXPECT_EQ(requests[0].target, "/_ping");
   EXPECT_EQ(requests[1].target, "/v1.41/info");
   EXPECT_EQ(requests[2].target, "/v1.41/info");
+  EXPECT_EQ(requests[3].target, "/version");
+}
+
+TEST(Engine, FallsBackToVersionWhenThePingHasNoApiVersion) {
+  FakeEngine fake;
+  fake.server().Get("/_ping", [](const httplib::Request&, httplib::Response& response) {
+    response.set_content("OK", "text/plain");  // a proxy that drops the header
+  });
+  fake.server().Get("/version", [](const httplib::Request&, httplib::Response& response) {
+    reply_json(response, 200, {{"Version", "24.0.7"}, {"ApiVersion", "1.43"}});
+  });
+  fake.server().Get("/v1.43/nodes", [](const httplib::Request&, httplib::Response& response) {
+    reply_json(response, 200, json::array());
+  });
+  fake.start();
+  Engine engine = engine_for(fake);
+  auto nodes = engine.list_nodes();
+  ASSERT_TRUE(nodes) << nodes.error().describe();
+  auto requests = fake.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_EQ(requests[0].target, "/_ping");
+  EXPECT_EQ(requests[1].target, "/version");
+  EXPECT_EQ(requests[2].target, "/v1.43/nodes");
 }
 
 struct VersionCase {
@@ -85,10 +109,15 @@ TEST(Engine, VersionNegotiationTable) {
       ASSERT_FALSE(version) << c.engine_api;
       EXPECT_EQ(version.error().kind, c.kind) << c.engine_api;
       EXPECT_THAT(version.error().describe(), HasSubstr(c.error)) << c.engine_api;
-      // Later calls fail the same way instead of using an unnegotiated version.
+      // Later calls fail the same way instead of using an unnegotiated version; except that the
+      // ping carries no minimum version, so there the engine itself refuses our newest version.
       auto info = engine.info();
       ASSERT_FALSE(info);
-      EXPECT_EQ(info.error().kind, c.kind);
+      if (c.engine_min == "1.51") {
+        EXPECT_EQ(fake.requests().back().target, "/v1.50/info");
+      } else {
+        EXPECT_EQ(info.error().kind, c.kind);
+      }
     } else {
       ASSERT_TRUE(version) << c.engine_api << ": " << version.error().describe();
       EXPECT_EQ(version->api_version, c.chosen);
@@ -114,25 +143,46 @@ TEST(Engine, PresetVersionSkipsNegotiation) {
 TEST(Engine, RequiresASwarmManager) {
   FakeEngine fake;
   fake.serve_version();
-  bool manager = false;
-  fake.server().Get("/v1.41/info", [&](const httplib::Request&, httplib::Response& response) {
-    reply_json(
-        response, 200,
-        {{"Swarm",
-          {{"LocalNodeState", manager ? "active" : "inactive"}, {"ControlAvailable", manager}}}});
+  std::string state = "inactive";
+  fake.server().Get("/v1.41/swarm", [&](const httplib::Request&, httplib::Response& response) {
+    // The engine's own words for each case (20.10).
+    if (state == "inactive") {
+      reply_json(response, 503,
+                 {{"message",
+                   "This node is not a swarm manager. Use \"docker swarm init\" or \"docker "
+                   "swarm join\" to connect this node to swarm and try again."}});
+    } else if (state == "worker") {
+      reply_json(response, 503,
+                 {{"message",
+                   "This node is not a swarm manager. Worker nodes can't be used to view or "
+                   "modify cluster state."}});
+    } else if (state == "no quorum") {
+      reply_json(response, 503, {{"message", "The swarm does not have a leader."}});
+    } else {
+      reply_json(response, 200, {{"ID", "swarm1"}});
+    }
   });
   fake.start();
   Engine engine = engine_for(fake);
   auto refused = engine.require_swarm_manager();
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().kind, EngineErrorKind::not_manager);
-  EXPECT_EQ(refused.error().describe(),
-            "this node is not a swarm manager. Use \"docker swarm init\" or \"docker swarm join\" "
-            "to connect this node to swarm and try again");
-  manager = true;
+  EXPECT_THAT(refused.error().describe(), HasSubstr("cannot deploy stacks: This node is not a "
+                                                    "swarm manager. Use \"docker swarm init\""));
+  state = "worker";
+  refused = engine.require_swarm_manager();
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, EngineErrorKind::not_manager);
+  EXPECT_THAT(refused.error().describe(), HasSubstr("Worker nodes can't be used"));
+  state = "no quorum";
+  refused = engine.require_swarm_manager();
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, EngineErrorKind::unavailable);
+  EXPECT_THAT(refused.error().describe(), HasSubstr("HTTP 503, GET /v1.41/swarm"));
+  state = "manager";
   auto accepted = engine.require_swarm_manager();
   ASSERT_TRUE(accepted) << accepted.error().describe();
-  EXPECT_EQ((*accepted)["Swarm"]["LocalNodeState"], "active");
+  EXPECT_EQ((*accepted)["ID"], "swarm1");
 }
 
 TEST(Engine, ErrorsCarryTheEngineMessageAndKind) {
@@ -347,7 +397,7 @@ TEST(Engine, InvalidUtf8InASpecIsRefusedBeforeSending) {
   ASSERT_FALSE(created);
   EXPECT_EQ(created.error().kind, EngineErrorKind::bad_request);
   EXPECT_THAT(created.error().message, HasSubstr("cannot encode the request body"));
-  EXPECT_EQ(fake.requests().size(), 1u);  // only GET /version went out
+  EXPECT_EQ(fake.requests().size(), 1u);  // only GET /_ping went out
 }
 
 TEST(Engine, TransportFailuresKeepTheirMessage) {

@@ -82,8 +82,13 @@ class FakeEngine {
     }
   }
 
-  // Answers GET /version like a Debian 12 engine (20.10, API 1.41) unless told otherwise.
+  // Answers GET /_ping and GET /version like a Debian 12 engine (20.10, API 1.41) unless told
+  // otherwise.
   void serve_version(const std::string& api = "1.41", const std::string& min_api = "1.12") {
+    m_server.Get("/_ping", [api](const httplib::Request&, httplib::Response& response) {
+      response.set_header("Api-Version", api);
+      response.set_content("OK", "text/plain");
+    });
     m_server.Get("/version", [api, min_api](const httplib::Request&, httplib::Response& response) {
       response.set_content(R"({"Version":"20.10.24+dfsg1","ApiVersion":")" + api +
                                R"(","MinAPIVersion":")" + min_api + R"("})",
