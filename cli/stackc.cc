@@ -195,6 +195,13 @@ int stackc_main(int argc, char** argv) {
   for (const Command& command : k_commands) {
     CLI::App* sub = app.add_subcommand(std::string(command.name), std::string(command.summary));
     std::function<int()> runner = command.setup(*sub, global);
+    // As in docker, an option takes one value per occurrence: `-c a.yml STACK --prune` must not
+    // read STACK as a second stack file.
+    for (CLI::Option* option : sub->get_options()) {
+      if (!option->get_positional()) {
+        option->allow_extra_args(false);
+      }
+    }
     sub->callback([&run, runner] { run = runner; });
   }
 

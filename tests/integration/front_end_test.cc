@@ -151,6 +151,27 @@ TEST_F(FrontEnd, UsageErrorsHaveStatusTwo) {
   EXPECT_THAT(unknown.err, HasSubstr("unknown command 'bogus'; did you mean"));
 }
 
+// Every option takes one value per occurrence, as docker's do: the stack name after `-c FILE`
+// stays the stack name wherever the other options go.
+TEST_F(FrontEnd, OptionsTakeOneValueEach) {
+  std::string base = write("base.yml", "version: \"3.9\"\nservices:\n  web:\n    image: nginx:1.21\n");
+  std::string extra =
+      write("extra.yml", "version: \"3.9\"\nservices:\n  web:\n    image: nginx:1.19\n");
+  std::string env = write("vars.env", "UNUSED=1\n");
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"compile", "-c", base, "-c", extra, "shop", "--env-file", env},
+        std::vector<std::string>{"compile", "--env-file", env, "-c", base, "-c", extra, "shop"},
+        std::vector<std::string>{"compile", "-c", base, "-c", extra, "--env-file", env, "shop"}}) {
+    auto result = stackc(args);
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_THAT(result.out, HasSubstr("\"shop_web\""));
+    EXPECT_THAT(result.out, HasSubstr("nginx:1.19"));  // both files merged, in order
+  }
+  // Two files after one -c: the second is not a stack name, it is one word too many.
+  auto extra_word = stackc({"compile", "-c", base, extra, "shop"});
+  EXPECT_EQ(extra_word.exit_code, 2);
+}
+
 TEST_F(FrontEnd, VersionAndHelp) {
   auto version = stackc({"--version"});
   EXPECT_EQ(version.exit_code, 0);
