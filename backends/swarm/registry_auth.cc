@@ -420,49 +420,6 @@ tl::expected<RegistryCredentials, std::string> RegistryCredentials::parse(
       credentials.m_creds_store = platform;
     }
   }
-  // DOCKER_AUTH_CONFIG (docker CLI 28.2): {"auths": {KEY: {"auth": "..."}}} and nothing else.
-  if (auto variable = env("DOCKER_AUTH_CONFIG"); variable && !variable->empty()) {
-    const std::string what = "DOCKER_AUTH_CONFIG";
-    json value = json::parse(*variable, nullptr, /*allow_exceptions=*/false);
-    if (!value.is_object()) {
-      return tl::unexpected(what + " is not a JSON object");
-    }
-    for (auto it = value.begin(); it != value.end(); ++it) {
-      if (lower(it.key()) != "auths") {
-        return tl::unexpected(fmt::format("{}: unknown field \"{}\"", what, it.key()));
-      }
-    }
-    if (const json* auths = field(value, "auths"); auths && !auths->is_null()) {
-      if (!auths->is_object()) {
-        return tl::unexpected(what + ": \"auths\" must be an object");
-      }
-      for (auto it = auths->begin(); it != auths->end(); ++it) {
-        std::string entry = fmt::format("{}: auths[\"{}\"]", what, it.key());
-        if (!it->is_object()) {
-          return tl::unexpected(entry + " must be an object");
-        }
-        for (auto key = it->begin(); key != it->end(); ++key) {
-          if (lower(key.key()) != "auth") {
-            return tl::unexpected(fmt::format("{}: unknown field \"{}\"", entry, key.key()));
-          }
-        }
-        auto auth = string_field(*it, "auth", entry);
-        if (!auth) {
-          return tl::unexpected(auth.error());
-        }
-        if (auth->empty()) {
-          return tl::unexpected(entry + " has no \"auth\"");
-        }
-        auto decoded = decode_auth(*auth);
-        if (!decoded) {
-          return tl::unexpected(entry + ": " + decoded.error());
-        }
-        credentials.m_env_auths[it.key()] = AuthConfig{.username = decoded->first,
-                                                       .password = decoded->second,
-                                                       .server_address = it.key()};
-      }
-    }
-  }
   return credentials;
 }
 
@@ -535,9 +492,6 @@ tl::expected<AuthConfig, std::string> RegistryCredentials::from_helper(const std
 }
 
 tl::expected<AuthConfig, std::string> RegistryCredentials::lookup(const std::string& key) const {
-  if (auto it = m_env_auths.find(key); it != m_env_auths.end()) {
-    return it->second;
-  }
   std::string helper = m_creds_store;
   if (auto it = m_cred_helpers.find(key); !key.empty() && it != m_cred_helpers.end()) {
     helper = it->second;

@@ -5,13 +5,13 @@
 //
 //   key    = the image's registry: "https://index.docker.io/v1/" for Docker Hub (docker.io,
 //            index.docker.io or no registry at all), else host[:port] as written
-//   source = DOCKER_AUTH_CONFIG (env, {"auths": {KEY: {"auth": base64(user:pass)}}}) when it
-//            has KEY; else credHelpers[KEY], else credsStore (a `docker-credential-<name>`
+//   source = credHelpers[KEY], else credsStore (a `docker-credential-<name>`
 //            program run with "get" and KEY on stdin), else the "auths" of
 //            $DOCKER_CONFIG/config.json (~/.docker by default), matching KEY exactly, then a
 //            legacy key ("https://KEY/v1/") whose host is KEY. With no credentials configured at
 //            all, docker-credential-pass or -secretservice is used when installed (the CLI's
-//            default store detection).
+//            default store detection). DOCKER_AUTH_CONFIG is not read: docker 28.2.2 ignores
+//            it for stack deploy (and pull), checked on the lab.
 //   header = base64url (with padding) of the AuthConfig JSON, fields in Go's order, empty
 //            ones omitted: no credentials give "{}" = "e30=", which the CLI sends too.
 //
@@ -60,10 +60,10 @@ std::string registry_auth_key(std::string_view image);
 // base64url(JSON) of `config`, exactly as Go's json.Marshal + base64.URLEncoding.
 std::string encode_auth_config(const AuthConfig& config);
 
-// The client configuration ($DOCKER_CONFIG/config.json) and DOCKER_AUTH_CONFIG.
+// The client configuration ($DOCKER_CONFIG/config.json).
 class RegistryCredentials {
  public:
-  // Reads the config file (absent = no credentials) and DOCKER_AUTH_CONFIG. Errors name the
+  // Reads the config file (absent = no credentials). Errors name the
   // file and what is wrong, never a credential.
   static tl::expected<RegistryCredentials, std::string> load(const GetEnv& env,
                                                              CredentialHelperRunner runner);
@@ -90,7 +90,6 @@ class RegistryCredentials {
 
   std::string m_path;
   std::map<std::string, AuthConfig> m_auths;     // key as written; auth decoded, cleared
-  std::map<std::string, AuthConfig> m_env_auths;  // DOCKER_AUTH_CONFIG
   std::string m_creds_store;
   std::map<std::string, std::string> m_cred_helpers;
   std::string m_path_env;  // PATH, to find helpers

@@ -85,7 +85,11 @@ class RegistryTest : public ::testing::Test {
   }
 
   RunOptions options(const std::string& stack_file) const {
-    return RunOptions().with_input(stack_file).with_env("DOCKER_CONFIG", m_config);
+    RunOptions out = RunOptions().with_input(stack_file).with_env("DOCKER_CONFIG", m_config);
+    for (const auto& [key, value] : m_env) {
+      out.with_env(key, value);
+    }
+    return out;
   }
   // `tool` deploy of `stack_file` (on stdin) with extra flags; checks it worked and that
   // nothing it printed holds the lab password or its base64 forms.
@@ -162,6 +166,7 @@ class RegistryTest : public ::testing::Test {
 
   std::string m_stack;
   std::string m_config;
+  std::map<std::string, std::string> m_env;  // more environment for the deploys
 };
 
 std::string stack_file(const std::map<std::string, std::string>& images,
@@ -316,6 +321,21 @@ TEST_F(RegistryTest, WithRegistryAuthPinsPrivateImagesLikeTheReference) {
     EXPECT_THAT(text, Not(HasSubstr(password())));
     EXPECT_THAT(text, Not(HasSubstr(basic)));
   }
+}
+
+TEST_F(RegistryTest, DockerAuthConfigIsIgnoredLikeTheReference) {
+  // docker 28.2.2 knows the variable's name but neither stack deploy nor pull takes
+  // credentials from it: the image stays unpinned with both tools.
+  auto encoded = run({"base64", "-w0"}, RunOptions().with_input(k_user + ":" + password()));
+  ASSERT_TRUE(encoded.ok());
+  m_env["DOCKER_AUTH_CONFIG"] =
+      R"({"auths": {")" + k_auth + R"(": {"auth": ")" + testing::trim(encoded.out) + R"("}}})";
+  const std::string file = stack_file({{"a", k_auth + "/lab/nginx:1.19"}});
+  auto [ours, reference] = both([&](bool our) {
+    deploy(our, file, {"--resolve-image", "always", "--with-registry-auth"});
+  });
+  expect_same(ours, reference);
+  EXPECT_EQ(image(ours, "a"), k_auth + "/lab/nginx:1.19");
 }
 
 TEST_F(RegistryTest, AMissingCredentialHelperStopsBeforeAnyChange) {
