@@ -14,6 +14,7 @@
 #include "backends/swarm/engine.h"
 #include "backends/swarm/live.h"
 #include "backends/swarm/plan.h"
+#include "backends/swarm/registry_auth.h"
 #include "cli/commands.h"
 #include "cli/exit_status.h"
 #include "cli/front_end.h"
@@ -61,7 +62,8 @@ std::optional<Connection> connect_manager(const std::string& host) {
 std::optional<int> prepare_plan(const GlobalOptions& global, const std::vector<std::string>& files,
                                 const std::vector<std::string>& env_files, const std::string& stack,
                                 const std::string& host, bool prune, swarm::ResolveImage resolve,
-                                std::optional<Connection>& connection, Prepared& out) {
+                                bool with_registry_auth, std::optional<Connection>& connection,
+                                Prepared& out) {
   if (!valid_stack_name(stack)) {
     error_line(fmt::format("invalid stack name \"{}\"", stack));
     return k_exit_usage;
@@ -86,6 +88,25 @@ std::optional<int> prepare_plan(const GlobalOptions& global, const std::vector<s
     error_line(waves.error());
     return k_exit_invalid;
   }
+  // Credentials are read before the engine is asked anything: a missing credential helper
+  // stops the deploy before any change (the reference finds out half-way through).
+  if (with_registry_auth) {
+    auto credentials =
+        swarm::RegistryCredentials::load(swarm::process_env(), swarm::process_helper_runner());
+    if (!credentials) {
+      error_line(credentials.error());
+      return k_exit_usage;
+    }
+    for (const swarm::DesiredService& service : out.desired.services) {
+      auto header = credentials->header_for_image(service.image);
+      if (!header) {
+        error_line(fmt::format("registry credentials for service {}: {}", service.key,
+                               header.error()));
+        return k_exit_usage;
+      }
+      out.registry_auth[service.image] = std::move(*header);
+    }
+  }
   connection = connect_manager(host);
   if (!connection) {
     return k_exit_usage;
@@ -96,7 +117,8 @@ std::optional<int> prepare_plan(const GlobalOptions& global, const std::vector<s
     return k_exit_usage;
   }
   out.live = std::move(*live);
-  swarm::resolve_images(*connection->engine, out.desired, out.live, resolve, out.warnings);
+  swarm::resolve_images(*connection->engine, out.desired, out.live, resolve, out.registry_auth,
+                        out.warnings);
   auto plan = swarm::make_plan(out.desired, out.live, swarm::PlanOptions{prune});
   if (!plan) {
     for (const std::string& problem : plan.error()) {
@@ -154,7 +176,8 @@ int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
   std::optional<Connection> connection;
   Prepared prepared;
   if (auto stop = prepare_plan(global, options.files, options.env_files, options.stack,
-                               options.host, options.prune, *resolve, connection, prepared)) {
+                               options.host, options.prune, *resolve, options.with_registry_auth,
+                               connection, prepared)) {
     return *stop;
   }
   for (const std::string& warning : prepared.warnings) {
@@ -183,6 +206,7 @@ int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
   };
   swarm::ApplyOptions apply_options;
   apply_options.parallel = options.parallel;
+  apply_options.registry_auth = prepared.registry_auth;
   swarm::ApplyResult result =
       swarm::apply_plan(plan, *connection->engine, connection->factory, apply_options, report);
   for (const std::string& warning : result.warnings) {

@@ -146,7 +146,7 @@ int run_diff(const GlobalOptions& global, const DiffOptions& options) {
   // `--resolve-image changed` decides.
   if (auto stop =
           prepare_plan(global, options.files, options.env_files, options.stack, options.host,
-                       options.prune, swarm::ResolveImage::never, connection, prepared)) {
+                       options.prune, swarm::ResolveImage::never, false, connection, prepared)) {
     return *stop;
   }
   if (options.format == "json") {

@@ -3,6 +3,7 @@
 // about CLI11; the run_* functions see plain structs and return an exit status.
 
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,6 +52,7 @@ struct DeployOptions {
   std::string stack;
   bool prune = false;
   std::string resolve_image = "always";  // always | changed | never
+  bool with_registry_auth = false;        // send X-Registry-Auth (from the docker CLI config)
   bool dry_run = false;
   int parallel = 4;
   std::string host;  // empty: DOCKER_HOST, context, default socket
@@ -101,13 +103,16 @@ struct Prepared {
   swarm::LiveStack live;
   swarm::Plan plan;
   std::vector<std::string> warnings;  // image resolution
+  // --with-registry-auth: image as written -> X-Registry-Auth. Holds credentials: never print.
+  std::map<std::string, std::string> registry_auth;
 };
 // Front end, convert, dependency check, connect, read the live stack, resolve images, plan.
 // Returns the exit status to stop with, or nullopt to go on.
 std::optional<int> prepare_plan(const GlobalOptions& global, const std::vector<std::string>& files,
                                 const std::vector<std::string>& env_files, const std::string& stack,
                                 const std::string& host, bool prune, swarm::ResolveImage resolve,
-                                std::optional<Connection>& connection, Prepared& out);
+                                bool with_registry_auth, std::optional<Connection>& connection,
+                                Prepared& out);
 
 std::optional<swarm::ResolveImage> parse_resolve_image(const std::string& text);
 

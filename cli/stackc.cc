@@ -70,6 +70,9 @@ std::function<int()> setup_deploy(CLI::App& sub, const GlobalOptions& global) {
   sub.add_option("--resolve-image", options->resolve_image,
                  "Pin images to registry digests: always, changed or never")
       ->capture_default_str();
+  sub.add_flag("--with-registry-auth", options->with_registry_auth,
+               "Send registry credentials (docker CLI config and credential helpers) to the "
+               "swarm and the registry query");
   sub.add_flag("--dry-run", options->dry_run, "Print the plan and change nothing");
   sub.add_option("--parallel", options->parallel, "Objects written at once")
       ->capture_default_str();

@@ -199,6 +199,13 @@ void apply_file_object(Engine& engine, const PlannedObject& object, State& state
   }
 }
 
+RegistryAuth service_auth(const ApplyOptions& options, const PlannedObject& object) {
+  if (auto it = options.registry_auth.find(object.image); it != options.registry_auth.end()) {
+    return RegistryAuth{it->second};
+  }
+  return {};
+}
+
 void apply_service(Engine& engine, const PlannedObject& object, const ApplyOptions& options,
                    State& state) {
   if (object.action == Action::unchanged) {
@@ -208,7 +215,7 @@ void apply_service(Engine& engine, const PlannedObject& object, const ApplyOptio
   json spec = parse(object.spec_json);
   fill_ids(spec, state);
   if (object.action == Action::create) {
-    auto created = engine.create_service(spec);
+    auto created = engine.create_service(spec, service_auth(options, object));
     if (!created) {
       state.fail(object, created.error());
       return;
@@ -222,7 +229,7 @@ void apply_service(Engine& engine, const PlannedObject& object, const ApplyOptio
   std::uint64_t version = object.version;
   int retries = 0;
   for (int attempt = 1;; ++attempt) {
-    auto updated = engine.update_service(object.id, version, spec);
+    auto updated = engine.update_service(object.id, version, spec, service_auth(options, object));
     if (updated) {
       for (const std::string& warning : *updated) {
         state.warn(fmt::format("service {}: {}", object.name, warning));
@@ -257,6 +264,7 @@ void apply_service(Engine& engine, const PlannedObject& object, const ApplyOptio
     desired.key = object.key;
     desired.name = object.name;
     desired.image = object.image;
+    desired.reuse_live_image = object.reuse_live_image;
     desired.depends_on = object.depends_on;
     PlannedObject again = plan_service(desired, object.spec_json, &live, names);
     if (again.action == Action::unchanged) {
@@ -373,12 +381,22 @@ ApplyResult apply_plan(const Plan& plan, Engine& engine, const EngineFactory& fa
   return std::move(state.result);
 }
 
+std::string digest_warning(std::string_view image) {
+  return fmt::format(
+      "image {} could not be accessed on a registry to record its digest. Each node will "
+      "access {} independently, possibly leading to different nodes running different "
+      "versions of the image.",
+      image, image);
+}
+
 void resolve_images(Engine& engine, DesiredStack& desired, const LiveStack& live, ResolveImage mode,
+                    const std::map<std::string, std::string>& registry_auth,
                     std::vector<std::string>& warnings) {
-  if (mode == ResolveImage::never) {
-    return;
-  }
   for (DesiredService& service : desired.services) {
+    service.reuse_live_image = mode != ResolveImage::always;
+    if (mode == ResolveImage::never) {
+      continue;
+    }
     if (mode == ResolveImage::changed) {
       const LiveObject* existing = live.service(service.name);
       if (existing) {
@@ -395,27 +413,55 @@ void resolve_images(Engine& engine, DesiredStack& desired, const LiveStack& live
     }
     json& container = (*task)["ContainerSpec"];
     std::string image = container.value("Image", "");
-    if (image.empty() || image.find('@') != std::string::npos) {
+    if (image.empty()) {
       continue;
     }
-    auto inspected = engine.distribution_inspect(image);
+    RegistryAuth auth;
+    if (auto it = registry_auth.find(service.image); it != registry_auth.end()) {
+      auth.header = it->second;
+    }
+    auto inspected = engine.distribution_inspect(image, auth);
     std::string digest;
+    const json* platforms = nullptr;
     if (inspected && inspected->is_object()) {
       if (auto descriptor = inspected->find("Descriptor");
           descriptor != inspected->end() && descriptor->is_object()) {
         digest = descriptor->value("digest", "");
       }
+      if (auto list = inspected->find("Platforms"); list != inspected->end() && list->is_array()) {
+        platforms = &*list;
+      }
     }
     if (digest.empty()) {
-      // The reference's words (docker/cli service create/update).
-      warnings.push_back(fmt::format(
-          "image {} could not be accessed on a registry to record its digest. Each node will "
-          "access {} independently, possibly leading to different nodes running different "
-          "versions of the image.",
-          image, image));
+      warnings.push_back(digest_warning(image));
       continue;
     }
-    container["Image"] = image + "@" + digest;
+    // imageWithDigestString: a reference that has a digest already is left as written.
+    if (image.find('@') == std::string::npos) {
+      container["Image"] = image + "@" + digest;
+    }
+    if (platforms && !platforms->empty()) {
+      json list = json::array();
+      for (const json& platform : *platforms) {
+        std::string architecture = platform.is_object() ? platform.value("architecture", "") : "";
+        std::string os = platform.is_object() ? platform.value("os", "") : "";
+        std::string lowered = architecture;
+        std::transform(lowered.begin(), lowered.end(), lowered.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (lowered == "arm") {
+          architecture.clear();  // nodes report armv7l etc.: the client drops the constraint
+        }
+        json entry = json::object();  // swarm.Platform's fields are omitempty
+        if (!architecture.empty()) {
+          entry["Architecture"] = architecture;
+        }
+        if (!os.empty()) {
+          entry["OS"] = os;
+        }
+        list.push_back(std::move(entry));
+      }
+      (*task)["Placement"]["Platforms"] = std::move(list);
+    }
     service.spec_json = spec.dump();
   }
 }

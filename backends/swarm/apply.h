@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +33,9 @@ struct ApplyOptions {
   int max_attempts = 5;  // per service update, counting out-of-sequence retries
   // How long a network removal waits for the tasks of removed services to let go of it.
   std::chrono::milliseconds network_release_timeout{30'000};
+  // --with-registry-auth: image as written in the file -> X-Registry-Auth, sent with the
+  // service create/update (the swarm keeps it so that nodes can pull private images).
+  std::map<std::string, std::string> registry_auth;
 };
 
 struct ApplyEvent {
@@ -58,13 +62,24 @@ ApplyResult apply_plan(const Plan& plan, Engine& engine, const EngineFactory& fa
 
 enum class ResolveImage { always, changed, never };
 
-// What the reference client does before creating or updating a service: with `always` (and
-// `changed` when the image differs from the com.docker.stack.image label of the live service)
-// ask the registry (GET /distribution) for the digest and pin the image to it. When the
-// registry cannot be reached the image stays unpinned and a warning says so, as in the
-// reference.
+// What the reference client does before creating or updating a service (docker/cli
+// deployServices + the moby client's ServiceCreate/ServiceUpdate with QueryRegistry):
+//   always  - every service asks the registry (GET /distribution/{image}/json);
+//   changed - new services, and services whose com.docker.stack.image label differs from the
+//             image in the file; the others keep their live image;
+//   never   - nobody asks; a service whose label matches keeps its live image.
+// An answer pins the image to `name:tag@sha256:...` (a reference with a digest stays as
+// written) and, when the registry lists platforms, sets TaskTemplate.Placement.Platforms to
+// their {Architecture, OS} ("arm" blanked, as the client does for swarmkit#2294). No answer
+// (unreachable, unauthorized, unknown) leaves the tag and adds the reference's warning.
+// `registry_auth` (image as written -> X-Registry-Auth) goes with each query when present.
 void resolve_images(Engine& engine, DesiredStack& desired, const LiveStack& live, ResolveImage mode,
+                    const std::map<std::string, std::string>& registry_auth,
                     std::vector<std::string>& warnings);
+
+// The reference's warning for an image that could not be pinned (moby client digestWarning,
+// on one line).
+std::string digest_warning(std::string_view image);
 
 // `stackc rm`: removes the stack's services (sorted by name), then secrets, configs and
 // networks, and waits (up to `timeout`) until its networks are gone so that an immediate

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <mutex>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "backends/swarm/curl_transport.h"
@@ -103,6 +104,7 @@ class FakeSwarm {
     }
     return out;
   }
+  std::vector<testing::RecordedRequest> requests() { return m_fake.requests(); }
   size_t count(const std::string& kind) {
     std::lock_guard lock(m_mutex);
     return m_objects[kind].size();
@@ -364,11 +366,21 @@ TEST(ResolveImages, PinsToTheRegistryDigestOrWarnsLikeTheReference) {
   fake.server().Get(R"(/v1\.41/distribution/(.+)/json)",
                     [&](const httplib::Request& request, httplib::Response& response) {
                       if (request.matches[1] == "nginx:1.19") {
+                        // A manifest list: "arm" loses its architecture, variants are dropped.
                         response.set_content(
-                            json{{"Descriptor", {{"digest", digest}}}}.dump(), "application/json");
+                            json{{"Descriptor", {{"digest", digest}}},
+                                 {"Platforms",
+                                  {{{"architecture", "amd64"}, {"os", "linux"}},
+                                   {{"architecture", "ARM"}, {"os", "linux"}, {"variant", "v7"}}}}}
+                                .dump(),
+                            "application/json");
+                      } else if (request.matches[1] == "redis:6.0-alpine") {
+                        response.set_content(json{{"Descriptor", {{"digest", digest}}}}.dump(),
+                                             "application/json");
                       } else {
-                        response.status = 500;
-                        response.set_content(R"({"message":"no such host"})", "application/json");
+                        response.status = 401;
+                        response.set_content(R"({"message":"no basic auth credentials"})",
+                                             "application/json");
                       }
                     });
   fake.start();
@@ -380,24 +392,123 @@ TEST(ResolveImages, PinsToTheRegistryDigestOrWarnsLikeTheReference) {
   LiveStack live;
   live.stack = "st";
   std::vector<std::string> warnings;
-  resolve_images(engine, stack, live, ResolveImage::never, warnings);
+  const std::map<std::string, std::string> no_auth;
+  resolve_images(engine, stack, live, ResolveImage::never, no_auth, warnings);
   EXPECT_TRUE(warnings.empty());
   EXPECT_TRUE(fake.requests().empty()) << "never asks no registry";
+  for (const DesiredService& service : stack.services) {
+    EXPECT_TRUE(service.reuse_live_image);
+  }
 
-  resolve_images(engine, stack, live, ResolveImage::always, warnings);
-  auto image_of = [&](const std::string& key) {
+  resolve_images(engine, stack, live, ResolveImage::always, {{"nginx:1.19", "HDR"}}, warnings);
+  auto task_of = [&](const std::string& key) {
     for (const DesiredService& service : stack.services) {
       if (service.key == key) {
-        return json::parse(service.spec_json)["TaskTemplate"]["ContainerSpec"]["Image"]
-            .get<std::string>();
+        EXPECT_FALSE(service.reuse_live_image) << "always sends what the registry said";
+        return json::parse(service.spec_json)["TaskTemplate"];
       }
     }
-    return std::string();
+    return json();
   };
-  EXPECT_EQ(image_of("web"), "nginx:1.19@" + digest);
-  EXPECT_EQ(image_of("db"), "redis:6.2.5-alpine");
-  ASSERT_EQ(warnings.size(), 3u);  // api, db, worker
+  EXPECT_EQ(task_of("web")["ContainerSpec"]["Image"], "nginx:1.19@" + digest);
+  EXPECT_EQ(task_of("web")["Placement"]["Platforms"],
+            json::parse(R"([{"Architecture":"amd64","OS":"linux"},{"OS":"linux"}])"));
+  // No platforms in the answer: no Platforms key at all.
+  EXPECT_EQ(task_of("api")["ContainerSpec"]["Image"], "redis:6.0-alpine@" + digest);
+  EXPECT_FALSE(task_of("api").contains("Placement"));
+  EXPECT_EQ(task_of("db")["ContainerSpec"]["Image"], "redis:6.2.5-alpine");
+  ASSERT_EQ(warnings.size(), 1u);  // db
+  EXPECT_EQ(warnings[0], digest_warning("redis:6.2.5-alpine"));
   EXPECT_THAT(warnings[0], HasSubstr("could not be accessed on a registry to record its digest"));
+  auto requests = fake.requests();
+  ASSERT_EQ(requests.size(), 5u);  // version + 4 services
+  for (const auto& request : requests) {
+    bool web = request.target.find("nginx") != std::string::npos;
+    EXPECT_EQ(request.registry_auth, web ? "HDR" : "") << request.target;
+  }
+}
+
+TEST(ResolveImages, ChangedAsksOnlyForNewServicesAndChangedImages) {
+  FakeEngine fake;
+  fake.serve_version();
+  const std::string digest = "sha256:" + std::string(64, 'd');
+  fake.server().Get(R"(/v1\.41/distribution/(.+)/json)",
+                    [&](const httplib::Request&, httplib::Response& response) {
+                      response.set_content(json{{"Descriptor", {{"digest", digest}}}}.dump(),
+                                           "application/json");
+                    });
+  fake.start();
+  DockerHost host;
+  host.socket_path = fake.socket_path();
+  Engine engine(make_curl_transport(host));
+
+  DesiredStack stack = desired_stack("nginx:1.21@sha256:" + std::string(64, 'e'));
+  LiveStack live;
+  live.stack = "st";
+  // api runs the image of the file, worker an older one (its label says so); db, web are new.
+  auto live_service = [&](const std::string& key, const std::string& image) {
+    LiveObject object;
+    object.name = "st_" + key;
+    object.labels = {{"com.docker.stack.image", image}, {"com.docker.stack.namespace", "st"}};
+    live.services.push_back(object);
+  };
+  live_service("api", "redis:6.0-alpine");
+  live_service("worker", "redis:5");
+  std::vector<std::string> warnings;
+  resolve_images(engine, stack, live, ResolveImage::changed, {}, warnings);
+  std::set<std::string> asked;
+  for (const auto& request : fake.requests()) {
+    if (request.target.find("/distribution/") != std::string::npos) {
+      asked.insert(request.target);
+    }
+  }
+  EXPECT_EQ(asked, (std::set<std::string>{
+                       "/v1.41/distribution/redis:6.2.5-alpine/json",
+                       "/v1.41/distribution/redis:6.0-alpine/json",
+                       "/v1.41/distribution/nginx:1.21@sha256:" + std::string(64, 'e') + "/json"}));
+  for (const DesiredService& service : stack.services) {
+    EXPECT_TRUE(service.reuse_live_image);
+    std::string image =
+        json::parse(service.spec_json)["TaskTemplate"]["ContainerSpec"]["Image"].get<std::string>();
+    if (service.key == "api") {
+      EXPECT_EQ(image, "redis:6.0-alpine") << "kept for the planner to take the live image";
+    } else if (service.key == "web") {
+      // A reference with a digest stays as written (imageWithDigestString).
+      EXPECT_EQ(image, "nginx:1.21@sha256:" + std::string(64, 'e'));
+    } else {
+      EXPECT_EQ(image, service.image + "@" + digest) << service.key;
+    }
+  }
+}
+
+TEST(Apply, SendsEachServiceItsImagesRegistryAuth) {
+  FakeSwarm swarm;
+  Engine engine = swarm.engine();
+  auto run = [&](const DesiredStack& desired, std::map<std::string, std::string> auth) {
+    auto live = read_live_stack(engine, "st");
+    ASSERT_TRUE(live);
+    auto plan = make_plan(desired, *live, {});
+    ASSERT_TRUE(plan);
+    ApplyOptions options;
+    options.registry_auth = std::move(auth);
+    auto result = apply_plan(*plan, engine, swarm.factory(), options, [](const ApplyEvent&) {});
+    ASSERT_FALSE(result.error);
+  };
+  run(desired_stack(), {{"nginx:1.19", "HDR-web"}, {"redis:6.0-alpine", "HDR-redis"}});
+  run(desired_stack("nginx:1.21"), {{"nginx:1.21", "HDR-new"}});
+  std::map<std::string, std::string> sent;  // "create st_web" -> header
+  for (const auto& request : swarm.requests()) {
+    if (request.method != "POST" || request.target.find("/services/") == std::string::npos) {
+      continue;
+    }
+    std::string what = request.target.find("/create") != std::string::npos ? "create " : "update ";
+    sent[what + json::parse(request.body)["Name"].get<std::string>()] = request.registry_auth;
+  }
+  EXPECT_EQ(sent, (std::map<std::string, std::string>{{"create st_api", "HDR-redis"},
+                                                      {"create st_db", ""},
+                                                      {"create st_web", "HDR-web"},
+                                                      {"create st_worker", "HDR-redis"},
+                                                      {"update st_web", "HDR-new"}}));
 }
 
 }  // namespace

@@ -58,6 +58,10 @@ struct DesiredService {
   std::vector<std::string> depends_on;  // compose service names, for ordered apply
   std::string image;                    // as written in the file (com.docker.stack.image)
   std::string spec_json;                // the ServiceSpec (POST /services/create body)
+  // An update keeps the live (digest-pinned) image while the com.docker.stack.image label
+  // still names this image, as the reference does for --resolve-image changed|never. False
+  // under --resolve-image always: the registry's answer, or the tag, is sent as it is.
+  bool reuse_live_image = true;
 };
 
 // Specs are carried as JSON text so that this header needs no JSON library; the stages that

@@ -638,6 +638,7 @@ PlannedObject plan_service(const DesiredService& desired, const std::string& des
   planned.name = desired.name;
   planned.depends_on = desired.depends_on;
   planned.image = desired.image;
+  planned.reuse_live_image = desired.reuse_live_image;
   if (!live) {
     planned.action = Action::create;
     planned.spec_json = desired_spec_json;
@@ -649,7 +650,7 @@ PlannedObject plan_service(const DesiredService& desired, const std::string& des
   json live_spec = parse(live->spec_json);
   json* container = container_spec(spec);
   json* live_container = container_spec(live_spec);
-  if (container && live_container) {
+  if (container && live_container && desired.reuse_live_image) {
     // The reference (resolve-image changed/never) keeps the live, digest-pinned image when the
     // com.docker.stack.image label still names the image in the file.
     std::string image = string_at(*container, "Image");

@@ -59,6 +59,7 @@ struct PlannedObject {
   size_t content_size = 0;
   std::vector<std::string> depends_on;  // services: compose keys
   std::string image;                    // services: the image as written (the stack label)
+  bool reuse_live_image = true;         // services: see DesiredService
 };
 
 struct Plan {
