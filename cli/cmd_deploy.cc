@@ -1,9 +1,12 @@
 // stackc deploy: front end, convert, read the live stack, preflight, plan, then apply in order
 // (networks, secrets, configs, services in depends_on waves, removals). Shared with diff:
-// connect_manager() and prepare_plan().
+// connect_manager() and prepare_plan(). With --wait, watch the changed services converge
+// (backends/swarm/wait.h) before the removals; with --rollback, undo the deploy when they don't.
 
 #include <fmt/format.h>
 
+#include <chrono>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -15,9 +18,11 @@
 #include "backends/swarm/live.h"
 #include "backends/swarm/plan.h"
 #include "backends/swarm/registry_auth.h"
+#include "backends/swarm/wait.h"
 #include "cli/commands.h"
 #include "cli/exit_status.h"
 #include "cli/front_end.h"
+#include "compiler/units.h"
 
 namespace stackc {
 
@@ -160,6 +165,146 @@ std::string_view past_tense(swarm::Action action) {
   return "";
 }
 
+// --wait and --rollback: what the apply did, for the waiting and the undoing.
+struct Rollout {
+  std::vector<swarm::WatchedService> services;  // created or updated, in apply order
+  std::vector<swarm::PlannedObject> created;    // networks, secrets and configs it created
+};
+
+constexpr std::chrono::minutes k_default_timeout{5};
+
+std::optional<std::chrono::milliseconds> parse_timeout(const std::string& text) {
+  if (text.empty()) {
+    return k_default_timeout;
+  }
+  auto nanoseconds = parse_duration(text);
+  if (!nanoseconds) {
+    error_line(fmt::format("invalid argument \"{}\" for \"--timeout\" flag: {}", text,
+                           nanoseconds.error()));
+    return std::nullopt;
+  }
+  if (*nanoseconds <= 0) {
+    error_line(fmt::format("--timeout must be positive, got {}", text));
+    return std::nullopt;
+  }
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::nanoseconds(*nanoseconds));
+}
+
+std::string timeout_text(std::chrono::milliseconds timeout) {
+  return format_duration(std::chrono::duration_cast<std::chrono::nanoseconds>(timeout).count());
+}
+
+void print_progress(const std::string& service, const std::string& line) {
+  std::cout << service << ": " << line << std::endl;  // flushed: progress is read live
+}
+
+// The services that kept the rollout from converging, one sentence each.
+void report_not_converged(const swarm::WaitResult& waited, std::chrono::milliseconds timeout) {
+  for (const swarm::ServiceReport& service : waited.services) {
+    switch (waited.outcome) {
+      case swarm::WaitOutcome::failed:
+        if (service.state == swarm::ServiceState::failed) {
+          error_line(
+              fmt::format("service {} failed to converge: {}", service.name, service.reason));
+        }
+        break;
+      case swarm::WaitOutcome::timed_out:
+        if (service.state != swarm::ServiceState::converged &&
+            service.state != swarm::ServiceState::rolled_back &&
+            service.state != swarm::ServiceState::removed) {
+          error_line(fmt::format("timed out after {}: service {} is {} ({})", timeout_text(timeout),
+                                 service.name, swarm::to_string(service.state), service.line));
+        }
+        break;
+      case swarm::WaitOutcome::rolled_back:
+        if (service.state == swarm::ServiceState::rolled_back) {
+          error_line(fmt::format(
+              "the engine rolled service {} back to its previous spec (update_config "
+              "failure_action: rollback){}",
+              service.name,
+              service.task_error.empty() ? "" : "; last task error: " + service.task_error));
+        }
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+int exit_status_for(swarm::WaitOutcome outcome) {
+  switch (outcome) {
+    case swarm::WaitOutcome::converged:
+      return k_exit_ok;
+    case swarm::WaitOutcome::rolled_back:
+      return k_exit_rolled_back;
+    case swarm::WaitOutcome::failed:
+      return k_exit_rollout_failed;
+    case swarm::WaitOutcome::timed_out:
+      return k_exit_timed_out;
+    case swarm::WaitOutcome::error:
+      return k_exit_usage;
+  }
+  return k_exit_usage;
+}
+
+// --rollback: puts the updated services back on their previous spec, removes the services,
+// then the secrets, configs and networks this deploy created, and waits for the rollback.
+int roll_back(Connection& connection, const std::string& stack, const Rollout& rollout,
+              const swarm::WaitOptions& wait_options,
+              const std::function<void(const swarm::ApplyEvent&)>& report) {
+  std::cout << fmt::format("rolling back the changes of this deploy to stack {}\n", stack);
+  swarm::WaitResult back =
+      swarm::roll_back_services(*connection.engine, rollout.services, wait_options, print_progress);
+  if (back.outcome == swarm::WaitOutcome::rolled_back && !rollout.created.empty()) {
+    swarm::Plan removals;
+    removals.stack = stack;
+    for (swarm::ObjectKind kind :
+         {swarm::ObjectKind::secret, swarm::ObjectKind::config, swarm::ObjectKind::network}) {
+      for (const swarm::PlannedObject& object : rollout.created) {
+        if (object.kind == kind) {
+          swarm::PlannedObject removal = object;
+          removal.action = swarm::Action::remove;
+          removal.id = object.name;  // the engine takes names where it takes IDs
+          removal.reason = "created by this deploy";
+          removals.removals.push_back(std::move(removal));
+        }
+      }
+    }
+    swarm::ApplyResult removed =
+        swarm::apply_plan(removals, *connection.engine, connection.factory, {}, report);
+    for (const std::string& warning : removed.warnings) {
+      std::cerr << "warning: " << warning << "\n";
+    }
+    if (removed.error) {
+      error_line("the services were rolled back, but removing what this deploy created failed");
+      return k_exit_rollout_failed;
+    }
+  }
+  switch (back.outcome) {
+    case swarm::WaitOutcome::rolled_back:
+      error_line(
+          fmt::format("rolled back: the services of stack {} are as before this deploy", stack));
+      return k_exit_rolled_back;
+    case swarm::WaitOutcome::failed:
+      for (const swarm::ServiceReport& service : back.services) {
+        if (service.state == swarm::ServiceState::failed) {
+          error_line(
+              fmt::format("the rollback of service {} failed: {}", service.name, service.reason));
+        }
+      }
+      return k_exit_rollout_failed;
+    case swarm::WaitOutcome::timed_out:
+      report_not_converged(back, wait_options.timeout);
+      error_line("the rollback did not settle in time");
+      return k_exit_timed_out;
+    default:
+      error_line("the rollback stopped: " +
+                 (back.error ? back.error->describe() : std::string("the engine did not answer")));
+      return k_exit_usage;
+  }
+}
+
 }  // namespace
 
 int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
@@ -171,6 +316,14 @@ int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
   }
   if (options.parallel < 1) {
     error_line("--parallel must be at least 1");
+    return k_exit_usage;
+  }
+  if (!options.wait && (options.rollback || !options.timeout.empty())) {
+    error_line(fmt::format("{} needs --wait", options.rollback ? "--rollback" : "--timeout"));
+    return k_exit_usage;
+  }
+  auto timeout = parse_timeout(options.timeout);
+  if (!timeout) {
     return k_exit_usage;
   }
   std::optional<Connection> connection;
@@ -194,6 +347,7 @@ int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
   }
 
   std::mutex out_mutex;  // apply reports serially already; cout and cerr share the terminal
+  Rollout rollout;
   auto report = [&](const swarm::ApplyEvent& event) {
     std::lock_guard lock(out_mutex);
     if (!event.ok) {
@@ -203,26 +357,96 @@ int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
     }
     std::cout << fmt::format("{} {} {}{}\n", past_tense(event.action), swarm::to_string(event.kind),
                              event.name, event.detail.empty() ? "" : " (" + event.detail + ")");
+    if (event.kind == swarm::ObjectKind::service &&
+        (event.action == swarm::Action::create || event.action == swarm::Action::update)) {
+      rollout.services.push_back({event.name, event.action == swarm::Action::create});
+    } else if (event.action == swarm::Action::create) {
+      swarm::PlannedObject object;
+      object.kind = event.kind;
+      object.name = event.name;
+      rollout.created.push_back(std::move(object));
+    }
   };
   swarm::ApplyOptions apply_options;
   apply_options.parallel = options.parallel;
   apply_options.registry_auth = prepared.registry_auth;
+  // With --wait the removals (pruned objects, old secret and config revisions) wait until the
+  // rollout converged: a rollback needs the old revisions, a failed rollout keeps them.
+  swarm::Plan first = plan;
+  if (options.wait) {
+    first.removals.clear();
+  }
   swarm::ApplyResult result =
-      swarm::apply_plan(plan, *connection->engine, connection->factory, apply_options, report);
+      swarm::apply_plan(first, *connection->engine, connection->factory, apply_options, report);
   for (const std::string& warning : result.warnings) {
     std::cerr << "warning: " << warning << "\n";
   }
-  std::cout << fmt::format("stack {}: {} created, {} updated, {} unchanged, {} removed\n",
-                           options.stack, result.created, result.updated, result.unchanged,
-                           result.removed);
+  auto summary = [&] {
+    std::cout << fmt::format("stack {}: {} created, {} updated, {} unchanged, {} removed\n",
+                             options.stack, result.created, result.updated, result.unchanged,
+                             result.removed);
+  };
+  swarm::WaitOptions wait_options;
+  wait_options.timeout = *timeout;
   if (result.error) {
+    summary();
+    size_t made = result.created + result.updated + result.removed;
+    if (options.rollback && made > 0) {
+      error_line(
+          fmt::format("deploy stopped after a failure; rolling back the {} change(s) above", made));
+      return roll_back(*connection, options.stack, rollout, wait_options, report);
+    }
     error_line(
         fmt::format("deploy stopped after a failure; the {} change(s) above were made. "
                     "Run the deploy again to converge.",
-                    result.created + result.updated + result.removed));
+                    made));
     return k_exit_usage;
   }
-  return k_exit_ok;
+  if (!options.wait) {
+    summary();
+    return k_exit_ok;
+  }
+
+  if (!rollout.services.empty()) {
+    std::cout << fmt::format("waiting up to {} for {} service(s) to converge\n",
+                             timeout_text(*timeout), rollout.services.size());
+  }
+  swarm::WaitResult waited =
+      swarm::wait_for_services(*connection->engine, rollout.services, wait_options, print_progress);
+  if (waited.outcome == swarm::WaitOutcome::converged) {
+    if (!plan.removals.empty()) {
+      swarm::Plan removals;
+      removals.stack = plan.stack;
+      removals.removals = plan.removals;
+      swarm::ApplyResult removed = swarm::apply_plan(removals, *connection->engine,
+                                                     connection->factory, apply_options, report);
+      for (const std::string& warning : removed.warnings) {
+        std::cerr << "warning: " << warning << "\n";
+      }
+      result.removed = removed.removed;
+      if (removed.error) {
+        summary();
+        error_line("the services converged, but a removal failed. Run the deploy again.");
+        return k_exit_usage;
+      }
+    }
+    summary();
+    return k_exit_ok;
+  }
+  summary();
+  if (waited.outcome == swarm::WaitOutcome::error) {
+    error_line(fmt::format("stopped waiting: {}",
+                           waited.error ? waited.error->describe() : std::string("engine error")));
+    return k_exit_usage;
+  }
+  report_not_converged(waited, *timeout);
+  if (options.rollback) {
+    return roll_back(*connection, options.stack, rollout, wait_options, report);
+  }
+  if (!plan.removals.empty()) {
+    error_line(fmt::format("the {} removal(s) of this deploy were not made", plan.removals.size()));
+  }
+  return exit_status_for(waited.outcome);
 }
 
 }  // namespace stackc

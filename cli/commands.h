@@ -56,6 +56,11 @@ struct DeployOptions {
   bool dry_run = false;
   int parallel = 4;
   std::string host;  // empty: DOCKER_HOST, context, default socket
+  // --wait: watch the created and updated services until they converge (backends/swarm/wait.h);
+  // removals then wait until the rollout converged. --timeout: Go duration, "" = 5m.
+  bool wait = false;
+  std::string timeout;
+  bool rollback = false;  // with --wait: undo this deploy when it fails to converge
 };
 int run_deploy(const GlobalOptions& global, const DeployOptions& options);
 

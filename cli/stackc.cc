@@ -74,8 +74,14 @@ std::function<int()> setup_deploy(CLI::App& sub, const GlobalOptions& global) {
                "Send registry credentials (docker CLI config and credential helpers) to the "
                "swarm and the registry query");
   sub.add_flag("--dry-run", options->dry_run, "Print the plan and change nothing");
-  sub.add_option("--parallel", options->parallel, "Objects written at once")
-      ->capture_default_str();
+  sub.add_option("--parallel", options->parallel, "Objects written at once")->capture_default_str();
+  sub.add_flag("--wait", options->wait,
+               "Wait until the created and updated services converge (exit 4 when one fails, "
+               "6 on timeout)");
+  sub.add_option("--timeout", options->timeout,
+                 "How long --wait waits, as a Go duration (default 5m)");
+  sub.add_flag("--rollback", options->rollback,
+               "With --wait: when the rollout fails, roll back what this deploy changed (exit 5)");
   sub.add_option("-H,--host", options->host, "Docker daemon socket (like docker -H)");
   return [&global, options] { return run_deploy(global, *options); };
 }
@@ -89,8 +95,7 @@ std::function<int()> setup_diff(CLI::App& sub, const GlobalOptions& global) {
   sub.add_option("stack", options->stack, "Stack name")->required();
   sub.add_flag("--prune", options->prune, "Show what deploy --prune would remove");
   sub.add_flag("--exit-code", options->exit_code, "Exit with status 3 when there are changes");
-  sub.add_option("--format", options->format, "Output format: text or json")
-      ->capture_default_str();
+  sub.add_option("--format", options->format, "Output format: text or json")->capture_default_str();
   sub.add_option("-H,--host", options->host, "Docker daemon socket (like docker -H)");
   return [&global, options] { return run_diff(global, *options); };
 }

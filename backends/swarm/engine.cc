@@ -428,15 +428,9 @@ EngineResult<CreateResult> Engine::create_config(const json& spec) {
   return create("configs", spec, {});
 }
 
-EngineResult<std::vector<std::string>> Engine::update_service(std::string_view id,
-                                                              std::uint64_t version,
-                                                              const json& spec,
-                                                              const RegistryAuth& auth) {
-  auto body = call_json({.method = "POST",
-                         .path = "/services/" + path_segment(id) + "/update",
-                         .query = {{"version", std::to_string(version)}},
-                         .body = &spec,
-                         .headers = auth_headers(auth)});
+namespace {
+
+EngineResult<std::vector<std::string>> update_warnings(EngineResult<json> body) {
   if (!body) {
     return tl::unexpected(body.error());
   }
@@ -446,6 +440,29 @@ EngineResult<std::vector<std::string>> Engine::update_service(std::string_view i
     }
   }
   return std::vector<std::string>{};
+}
+
+}  // namespace
+
+EngineResult<std::vector<std::string>> Engine::update_service(std::string_view id,
+                                                              std::uint64_t version,
+                                                              const json& spec,
+                                                              const RegistryAuth& auth) {
+  return update_warnings(call_json({.method = "POST",
+                                    .path = "/services/" + path_segment(id) + "/update",
+                                    .query = {{"version", std::to_string(version)}},
+                                    .body = &spec,
+                                    .headers = auth_headers(auth)}));
+}
+
+EngineResult<std::vector<std::string>> Engine::rollback_service(std::string_view id,
+                                                                std::uint64_t version,
+                                                                const json& spec) {
+  return update_warnings(
+      call_json({.method = "POST",
+                 .path = "/services/" + path_segment(id) + "/update",
+                 .query = {{"version", std::to_string(version)}, {"rollback", "previous"}},
+                 .body = &spec}));
 }
 
 EngineResult<void> Engine::update_object(std::string_view resource, std::string_view id,

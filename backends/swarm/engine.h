@@ -107,6 +107,12 @@ class Engine {
   EngineResult<std::vector<std::string>> update_service(std::string_view id, std::uint64_t version,
                                                         const nlohmann::json& spec,
                                                         const RegistryAuth& auth = {});
+  // POST /services/{id}/update?rollback=previous, as `docker service rollback` sends it: the
+  // engine puts back the service's PreviousSpec (the body, the current Spec, is only carried).
+  // version = the inspected Version.Index.
+  EngineResult<std::vector<std::string>> rollback_service(std::string_view id,
+                                                          std::uint64_t version,
+                                                          const nlohmann::json& spec);
   EngineResult<void> remove_service(std::string_view id_or_name);
 
   // Networks (spec: a NetworkCreate object including "Name").
