@@ -7,6 +7,8 @@
 //   tasks-fail       deploy exits 0 but no task of some service runs (rejected, pending forever).
 // tests/lint/accepted/ holds files stackc flags but the reference takes (`# reference:
 // accepted`): config must pass there, so that a file cannot sit in the wrong folder.
+// The other half: tests/stacks/valid/ holds realistic stacks (ours, shaped like well-known public
+// ones) that lint must pass without an error and docker stack config must accept.
 // Lab deploys run in parallel under stack names lc<random><n> and are removed afterwards.
 
 #include <gmock/gmock.h>
@@ -277,6 +279,26 @@ TEST(BrokenCorpus, ReferenceDeployFailsOrHalfAppliesTheOthers) {
   for (const auto& [outcome, count] : tally) {
     std::cout << outcome << ": " << count << "\n";
   }
+}
+
+TEST(RealWorldStacks, LintFindsNoErrorAndTheReferenceAcceptsThem) {
+  const fs::path dir = fs::path(STACKC_SOURCE_DIR) / "tests" / "stacks" / "valid";
+  size_t count = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() != ".yml") {
+      continue;
+    }
+    ++count;
+    const std::string name = entry.path().filename().string();
+    SCOPED_TRACE(name);
+    auto options = RunOptions().in_dir(dir.string()).with_timeout(std::chrono::seconds(60));
+    auto lint = run({k_stackc, "lint", name}, options);
+    EXPECT_EQ(lint.exit_code, 0) << lint.describe() << lint.out;
+    EXPECT_THAT(lint.out, ::testing::Not(::testing::HasSubstr(": error: "))) << lint.out;
+    auto config = run({"docker", "stack", "config", "-c", name}, options);
+    EXPECT_TRUE(config.ok()) << config.describe();
+  }
+  EXPECT_GE(count, 6u);
 }
 
 }  // namespace
