@@ -105,8 +105,10 @@ std::string format_lint_text(const Diagnostic& d, Color color) {
   if (d.code != "STK163" || !d.loc.has_line()) {
     return format_diagnostic(d, color);
   }
-  return fmt::format("{}:{}:{}: {}: {} [{}]\n", d.loc.file->path(), d.loc.line, d.loc.col,
-                     severity_name(d.severity), d.message, d.code);
+  // Same header as format_diagnostic: a note-level finding reads "info", not "note".
+  std::string_view header = d.severity == Severity::note ? "info" : severity_name(d.severity);
+  return fmt::format("{}:{}:{}: {}: {} [{}]\n", d.loc.file->path(), d.loc.line, d.loc.col, header,
+                     d.message, d.code);
 }
 
 std::string format_lint_json(const LintRun& run) {
