@@ -16,7 +16,9 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view k_docs_base = "https://github.com/stackc/stackc/blob/main/docs/rules/";
+// Rule pages, relative to the root of the stackc source tree (the project has no published
+// web location; a relative path is right in any clone or mirror).
+constexpr std::string_view k_docs_base = "docs/rules/";
 
 std::string_view severity_name(Severity severity) {
   switch (severity) {
@@ -105,8 +107,10 @@ std::string format_lint_text(const Diagnostic& d, Color color) {
   if (d.code != "STK163" || !d.loc.has_line()) {
     return format_diagnostic(d, color);
   }
-  return fmt::format("{}:{}:{}: {}: {} [{}]\n", d.loc.file->path(), d.loc.line, d.loc.col,
-                     severity_name(d.severity), d.message, d.code);
+  // Same header as format_diagnostic: a note-level finding reads "info", not "note".
+  std::string_view header = d.severity == Severity::note ? "info" : severity_name(d.severity);
+  return fmt::format("{}:{}:{}: {}: {} [{}]\n", d.loc.file->path(), d.loc.line, d.loc.col, header,
+                     d.message, d.code);
 }
 
 std::string format_lint_json(const LintRun& run) {
@@ -154,7 +158,7 @@ std::string format_lint_sarif(const LintRun& run, const std::string& base_dir) {
   json rules = json::array();
   std::map<std::string, size_t> rule_index;
   auto add_rule = [&](const std::string& id, const std::string& name, std::string_view summary,
-                      std::string_view level, const std::string& help, const std::string& uri) {
+                      std::string_view level, const std::string& help) {
     rule_index[id] = rules.size();
     json rule = {{"id", id},
                  {"name", name},
@@ -162,24 +166,22 @@ std::string format_lint_sarif(const LintRun& run, const std::string& base_dir) {
                  {"fullDescription", {{"text", summary}}},
                  {"help", {{"text", help}}},
                  {"defaultConfiguration", {{"level", level}}}};
-    if (!uri.empty()) {
-      rule["helpUri"] = uri;
-    }
+    // No helpUri: SARIF wants an absolute URI there, and the page is a path in the source
+    // tree, which help.text names.
     rules.push_back(std::move(rule));
   };
   for (const lint::Rule* rule : lint::all_rules()) {
-    std::string uri = docs_uri(*rule);
-    add_rule(std::string(rule->id()), std::string(rule->name()), rule->summary(),
-             severity_name(rule->default_severity()),
-             fmt::format("{}. See {}", rule->summary(), uri), uri);
+    add_rule(
+        std::string(rule->id()), std::string(rule->name()), rule->summary(),
+        severity_name(rule->default_severity()),
+        fmt::format("{}. See {} in the stackc source tree.", rule->summary(), docs_uri(*rule)));
   }
   // Front-end codes (YAML, interpolation, typing) that occur get a rule entry too.
   for (const Diagnostic& d : run.diagnostics) {
     if (!d.code.empty() && rule_index.count(d.code) == 0) {
       add_rule(d.code, "front-end", "A stack file the front end cannot read as written", "error",
                "YAML, interpolation or type check of the stack file (stackc config "
-               "reports the same).",
-               "");
+               "reports the same).");
     }
   }
 
@@ -202,7 +204,7 @@ std::string format_lint_sarif(const LintRun& run, const std::string& base_dir) {
     std::string code = d.code.empty() ? "stackc" : d.code;
     if (rule_index.count(code) == 0) {
       add_rule(code, "stackc", "A problem stackc reports outside any rule", "error",
-               "A problem reading the stack or its configuration.", "");
+               "A problem reading the stack or its configuration.");
     }
     json result = {
         {"ruleId", code},
@@ -248,7 +250,6 @@ std::string format_lint_sarif(const LintRun& run, const std::string& base_dir) {
                       {{"name", "stackc"},
                        {"version", STACKC_VERSION},
                        {"semanticVersion", STACKC_VERSION},
-                       {"informationUri", "https://github.com/stackc/stackc"},
                        {"rules", std::move(rules)}}}}},
                    {"invocations", json::array({std::move(invocation)})},
                    {"results", std::move(results)}};

@@ -32,10 +32,12 @@ constexpr const char* k_bold = "\033[1m";
 constexpr const char* k_reset = "\033[0m";
 constexpr const char* k_green = "\033[1;32m";
 
-const char* severity_name(Severity severity) {
+// The header of a diagnostic. A finding of note severity prints as "info", so that it is not
+// mistaken for the "note:" lines attached under an error or warning.
+const char* severity_name(Severity severity, bool attached = false) {
   switch (severity) {
     case Severity::note:
-      return "note";
+      return attached ? "note" : "info";
     case Severity::warning:
       return "warning";
     case Severity::error:
@@ -113,7 +115,8 @@ void append_snippet(std::string& out, const SourceLoc& loc, Color color) {
 }
 
 void append_message(std::string& out, const SourceLoc& loc, Severity severity,
-                    const std::string& message, const std::string& code, Color color) {
+                    const std::string& message, const std::string& code, Color color,
+                    bool attached) {
   if (color == Color::on) {
     out += k_bold;
   }
@@ -122,7 +125,7 @@ void append_message(std::string& out, const SourceLoc& loc, Severity severity,
   if (color == Color::on) {
     out += severity_color(severity);
   }
-  out += severity_name(severity);
+  out += severity_name(severity, attached);
   out += ": ";
   if (color == Color::on) {
     out += k_reset;
@@ -146,9 +149,9 @@ void append_message(std::string& out, const SourceLoc& loc, Severity severity,
 std::string format_diagnostic(const Diagnostic& diagnostic, Color color) {
   std::string out;
   append_message(out, diagnostic.loc, diagnostic.severity, diagnostic.message, diagnostic.code,
-                 color);
+                 color, false);
   for (const Note& note : diagnostic.notes) {
-    append_message(out, note.loc, Severity::note, note.message, "", color);
+    append_message(out, note.loc, Severity::note, note.message, "", color, true);
   }
   return out;
 }

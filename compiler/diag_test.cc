@@ -34,6 +34,22 @@ TEST(Diag, NotesFollowTheirDiagnostic) {
             "^\n");
 }
 
+// A finding of note severity must not read like a note attached to the finding above it.
+TEST(Diag, ANoteLevelFindingHasItsOwnHeader) {
+  SourceManager sources;
+  const SourceFile* file = sources.add("p.yml", "ports:\n  - 80:80\n");
+  Diagnostics diags;
+  diags.report(Severity::note, "STK164", SourceLoc{file, 2, 5}, "privileged port 80")
+      .notes.push_back(Note{SourceLoc{file, 1, 1}, "ports start here"});
+  EXPECT_EQ(format_diagnostic(diags.items()[0], Color::off),
+            "p.yml:2:5: info: privileged port 80 [STK164]\n"
+            "  - 80:80\n"
+            "    ^\n"
+            "p.yml:1:1: note: ports start here\n"
+            "ports:\n"
+            "^\n");
+}
+
 TEST(Diag, TabsAreKeptInTheCaretLine) {
   SourceManager sources;
   const SourceFile* file = sources.add("t.yml", "a:\n\tb: 1\n");

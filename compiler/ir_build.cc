@@ -73,9 +73,9 @@ class Builder {
     m_diags.error(k_code_value, loc, fmt::format("{}: {}", path, message));
   }
   void unknown_key(const SEntry& entry, const std::string& path) {
-    m_diags.error(k_code_unknown, entry.key_loc,
-                  fmt::format("{} has no key '{}'", path.empty() ? "the top level" : path,
-                              entry.key));
+    m_diags.error(
+        k_code_unknown, entry.key_loc,
+        fmt::format("{} has no key '{}'", path.empty() ? "the top level" : path, entry.key));
   }
 
   // --- scalars ---
@@ -135,9 +135,9 @@ class Builder {
       type_error(node, path, "a number");
       return false;
     }
-    out.assign(node.type == ScalarType::integer ? static_cast<double>(node.int_value)
-                                                : node.float_value,
-               node.loc);
+    out.assign(
+        node.type == ScalarType::integer ? static_cast<double>(node.int_value) : node.float_value,
+        node.loc);
     return true;
   }
   bool duration(const SNode& node, const std::string& path, ir::Duration& out) {
@@ -222,8 +222,8 @@ class Builder {
     if (node.is_mapping()) {
       for (const SEntry& entry : node.entries) {
         ir::MapValue value{std::nullopt, entry.key_loc};
-        if (entry.value.is_null() || (entry.value.is_scalar() &&
-                                      entry.value.type == ScalarType::null)) {
+        if (entry.value.is_null() ||
+            (entry.value.is_scalar() && entry.value.type == ScalarType::null)) {
           if (!allow_nil) {
             value.value = "";
           }
@@ -407,8 +407,8 @@ void Builder::service(const SEntry& entry, ir::Service& out) {
       for (const Forbidden& forbidden : k_forbidden) {
         if (forbidden.key == key.key) {
           m_diags.error(k_code_forbidden, key.key_loc,
-                        fmt::format("{} is not supported by docker stack deploy: {}", path + "." +
-                                    key.key, forbidden.hint));
+                        fmt::format("{} is not supported by docker stack deploy: {}",
+                                    path + "." + key.key, forbidden.hint));
           known = true;
         }
       }
@@ -721,8 +721,7 @@ void Builder::update_config(const SNode& node, const std::string& path, ir::Upda
   });
 }
 
-void Builder::resource(const SNode& node, const std::string& path, ir::Resource& out,
-                       bool limits) {
+void Builder::resource(const SNode& node, const std::string& path, ir::Resource& out, bool limits) {
   out.loc = node.loc;
   out.set = true;
   entries(node, path, [&](const SEntry& e, const std::string& p) {
@@ -796,8 +795,7 @@ void Builder::healthcheck(const SNode& node, const std::string& path, ir::Health
     } else if (e.key == "start_period") {
       duration(e.value, p, out.start_period);
     } else if (e.key == "retries") {
-      if (is_number(e.value) && e.value.type == ScalarType::floating &&
-          e.value.float_value >= 0 &&
+      if (is_number(e.value) && e.value.type == ScalarType::floating && e.value.float_value >= 0 &&
           e.value.float_value == static_cast<double>(static_cast<uint64_t>(e.value.float_value))) {
         out.retries.assign(static_cast<uint64_t>(e.value.float_value), e.value.loc);
       } else {
@@ -1072,8 +1070,7 @@ void Builder::ulimits(const SNode& node, const std::string& path,
         return true;
       });
       if (e.value.is_mapping() && (!ulimit.soft || !ulimit.hard)) {
-        m_diags.error(k_code_type, e.value.loc,
-                      fmt::format("{} needs both 'soft' and 'hard'", p));
+        m_diags.error(k_code_type, e.value.loc, fmt::format("{} needs both 'soft' and 'hard'", p));
       }
     }
     out[e.key] = std::move(ulimit);
@@ -1130,8 +1127,8 @@ void Builder::extra_hosts(const SNode& node, const std::string& path, ir::StrLis
   }
 }
 
-void Builder::environment(const SNode* env_file, const SNode* environment,
-                          const std::string& path, ir::Service& out) {
+void Builder::environment(const SNode* env_file, const SNode* environment, const std::string& path,
+                          ir::Service& out) {
   (void)env_file;  // env_file contents are applied by the loader (compiler/load.cc)
   if (environment != nullptr) {
     list_or_dict(*environment, path + ".environment", out.environment, true);
@@ -1238,27 +1235,30 @@ void Builder::volume(const SEntry& entry, ir::Volume& out) {
   }
   entries(
       entry.value, path,
-      [&](const SEntry& e, const std::string& p) {
-        return shared_object_key(e, p, out);
-      },
+      [&](const SEntry& e, const std::string& p) { return shared_object_key(e, p, out); },
       &out.extras);
   if (out.external.external && *out.external.external) {
+    // At the key that should go, not at its first entry.
+    auto key_loc = [&](std::string_view key, SourceLoc fallback) {
+      const SEntry* found = entry.value.find_entry(key);
+      return found != nullptr ? found->key_loc : fallback;
+    };
     // The reference refuses these: an external volume is not ours to configure.
     if (out.driver) {
-      m_diags.error(k_code_value, out.driver.loc,
-                    fmt::format("conflicting parameters \"driver\" specified for volume \"{}\"",
-                                entry.key));
+      m_diags.error(
+          k_code_value, out.driver.loc,
+          fmt::format("conflicting parameters \"driver\" specified for volume \"{}\"", entry.key));
     }
     if (!out.driver_opts.empty()) {
-      m_diags.error(k_code_value, out.driver_opts.begin()->second.loc,
+      m_diags.error(k_code_value, key_loc("driver_opts", out.driver_opts.begin()->second.loc),
                     fmt::format("conflicting parameters \"driver_opts\" specified for volume "
                                 "\"{}\"",
                                 entry.key));
     }
     if (!out.labels.empty()) {
-      m_diags.error(k_code_value, out.labels.begin()->second.loc,
-                    fmt::format("conflicting parameters \"labels\" specified for volume \"{}\"",
-                                entry.key));
+      m_diags.error(
+          k_code_value, key_loc("labels", out.labels.begin()->second.loc),
+          fmt::format("conflicting parameters \"labels\" specified for volume \"{}\"", entry.key));
     }
   }
   normalize_external(out, path, m_diags, true);

@@ -18,12 +18,12 @@
 
 #include <algorithm>
 #include <array>
-#include <functional>
-#include <mutex>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <regex>
 #include <string>
@@ -606,7 +606,7 @@ std::optional<LeafError> classify(const valijson::ValidationResults::Error& erro
     leaf.kind = ErrorKind::required;
     const size_t begin = text.find('\'') + 1;
     leaf.detail = text.substr(begin, text.rfind('\'') - begin);
-  } else if (starts("Expected number greater than")) {
+  } else if (starts("Expected number greater than") || starts("Expected number less than")) {
     leaf.kind = ErrorKind::range;
   } else {
     return std::nullopt;  // a cascade line of an enclosing construct
@@ -870,8 +870,15 @@ class PartValidator {
       case ErrorKind::range: {
         std::string bound = "allowed";
         for (const json* schema : fitting) {
-          if (schema->contains("minimum")) {
+          bool low = schema->contains("minimum");
+          bool high = schema->contains("maximum");
+          if (low && high) {
+            bound = fmt::format("between {} and {}", schema->at("minimum").dump(),
+                                schema->at("maximum").dump());
+          } else if (low) {
             bound = fmt::format("at least {}", schema->at("minimum").dump());
+          } else if (high) {
+            bound = fmt::format("at most {}", schema->at("maximum").dump());
           }
         }
         m_out.push_back(

@@ -115,6 +115,35 @@ TEST(Schema, WrongTypes) {
               ElementsAre("1:10: STK051 version must be a string, not a number"));
 }
 
+// Values docker stack config takes but the engine then refuses or never runs (found on the lab;
+// tests/lint/broken/ has the whole files).
+TEST(Schema, ValuesTheEngineRefusesAfterTheDeployStarted) {
+  auto with_note = [](const std::vector<std::string>& found) {
+    return found.size() == 2 && found[1].find("note: stackc is stricter") != std::string::npos;
+  };
+  EXPECT_THAT(
+      check(std::string(k_web) + "    ports:\n      - target: 80\n        published: 70000\n"),
+      ElementsAre("7:20: STK052 services.web.ports[0].published must be between 0 and 65535, "
+                  "not 70000"));
+  auto bind = check(std::string(k_web) +
+                    "    volumes:\n      - type: bind\n        source: /srv\n        target: /srv\n"
+                    "        bind: {propagation: sideways}\n");
+  ASSERT_TRUE(with_note(bind)) << ::testing::PrintToString(bind);
+  EXPECT_EQ(bind[0],
+            "9:29: STK052 services.web.volumes[0].bind.propagation must be one of "
+            "'rprivate', 'private', 'rshared', 'shared', 'rslave' or 'slave', not "
+            "'sideways'");
+  EXPECT_THAT(check(std::string(k_web) +
+                    "    volumes:\n      - type: bind\n        source: /srv\n        target: /srv\n"
+                    "        bind: {propagation: RShared}\n"),
+              ElementsAre());
+  auto config = check(std::string(k_web) +
+                      "configs:\n  site:\n    file: ./a\n"
+                      "    template_driver: jinja2\n");
+  ASSERT_TRUE(with_note(config)) << ::testing::PrintToString(config);
+  EXPECT_EQ(config[0], "8:22: STK052 configs.site.template_driver must be 'golang', not 'jinja2'");
+}
+
 TEST(Schema, EnumViolations) {
   EXPECT_THAT(
       check(std::string(k_web) + "    deploy:\n      mode: replicate\n"),

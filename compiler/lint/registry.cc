@@ -41,6 +41,9 @@ const Rule& file_too_large_rule();
 const Rule& policy_out_of_range_rule();
 const Rule& ingress_network_rule();
 const Rule& credential_spec_conflict_rule();
+const Rule& invalid_stop_signal_rule();
+const Rule& mount_options_conflict_rule();
+const Rule& invalid_ipam_subnet_rule();
 const Rule& build_ignored_rule();
 const Rule& container_name_ignored_rule();
 const Rule& links_ignored_rule();
@@ -108,6 +111,9 @@ const std::vector<const Rule*>& all_rules() {
       &policy_out_of_range_rule(),
       &ingress_network_rule(),
       &credential_spec_conflict_rule(),
+      &invalid_stop_signal_rule(),
+      &mount_options_conflict_rule(),
+      &invalid_ipam_subnet_rule(),
       &build_ignored_rule(),
       &container_name_ignored_rule(),
       &links_ignored_rule(),

@@ -1,4 +1,4 @@
-// STK128 invalid-object-name: A secret or config name the engine refuses. See
+// STK128 invalid-object-name: A secret, config or network name the engine refuses. See
 // docs/rules/STK128-invalid-object-name.md.
 
 #include <regex>
@@ -16,7 +16,7 @@ class InvalidObjectName final : public BasicRule {
  public:
   InvalidObjectName()
       : BasicRule("STK128", "invalid-object-name", Severity::error,
-                  "A secret or config name the engine refuses") {}
+                  "A secret, config or network name the engine refuses") {}
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
@@ -42,6 +42,23 @@ class InvalidObjectName final : public BasicRule {
     };
     check_kind(stack.secrets, "secret");
     check_kind(stack.configs, "config");
+    // Networks: any characters, but at most 63 of them. A network without `name:` is
+    // <stack>_<key>, so its key leaves room for at least a one-letter stack name.
+    for (const auto& [key, network] : stack.networks) {
+      if (network.external.external && *network.external.external) {
+        continue;
+      }
+      if (network.name && network.name->size() > 63) {
+        report(diags, network.name.loc,
+               fmt::format("network name '{}' is {} characters, above the engine's 63",
+                           *network.name, network.name->size()));
+      } else if (!network.name && key.size() > 61) {
+        report(diags, network.loc,
+               fmt::format("network '{}' is {} characters: with the stack prefix it exceeds "
+                           "the engine's 63",
+                           key, key.size()));
+      }
+    }
   }
 };
 
