@@ -392,6 +392,9 @@ std::string digest_warning(std::string_view image) {
 void resolve_images(Engine& engine, DesiredStack& desired, const LiveStack& live, ResolveImage mode,
                     const std::map<std::string, std::string>& registry_auth,
                     std::vector<std::string>& warnings) {
+  // One registry round trip per image and credential, not per service: a stack often runs one
+  // image in many services, and an unreachable registry costs a timeout each time.
+  std::map<std::pair<std::string, std::string>, EngineResult<json>> answers;
   for (DesiredService& service : desired.services) {
     service.reuse_live_image = mode != ResolveImage::always;
     if (mode == ResolveImage::never) {
@@ -420,7 +423,12 @@ void resolve_images(Engine& engine, DesiredStack& desired, const LiveStack& live
     if (auto it = registry_auth.find(service.image); it != registry_auth.end()) {
       auth.header = it->second;
     }
-    auto inspected = engine.distribution_inspect(image, auth);
+    auto key = std::make_pair(image, auth.header.value_or(std::string()));
+    auto known = answers.find(key);
+    if (known == answers.end()) {
+      known = answers.emplace(key, engine.distribution_inspect(image, auth)).first;
+    }
+    const EngineResult<json>& inspected = known->second;
     std::string digest;
     const json* platforms = nullptr;
     if (inspected && inspected->is_object()) {
