@@ -54,8 +54,7 @@ CurlApi load_curl_api() {
     slot = reinterpret_cast<std::remove_reference_t<decltype(slot)>>(dlsym(library, name));
     if (!slot && !missing) {
       missing = true;
-      api.error = fmt::format("{} has no symbol {}: not a usable libcurl",
-                              k_libcurl_soname, name);
+      api.error = fmt::format("{} has no symbol {}: not a usable libcurl", k_libcurl_soname, name);
     }
   };
   resolve(api.global_init, "curl_global_init");
@@ -176,7 +175,9 @@ struct CurlTransport::Handle {
 };
 
 CurlTransport::CurlTransport(DockerHost host, TransportOptions options)
-    : m_handle(std::make_unique<Handle>()), m_host(std::move(host)), m_options(std::move(options)) {}
+    : m_handle(std::make_unique<Handle>()),
+      m_host(std::move(host)),
+      m_options(std::move(options)) {}
 
 CurlTransport::~CurlTransport() = default;
 

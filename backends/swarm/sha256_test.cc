@@ -25,8 +25,8 @@ TEST(Sha256, KnownVectors) {
 // Every length around the one- and two-block padding boundaries (55/56, 63/64, 119/120), and
 // bytes above 0x7f, against coreutils' sha256sum.
 TEST(Sha256, MatchesSha256sumAcrossPaddingBoundaries) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                              ("stackc-sha256-" + std::to_string(getpid()));
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("stackc-sha256-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   for (std::size_t length = 0; length <= 200; ++length) {
     std::string data;
