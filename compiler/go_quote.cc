@@ -2,46 +2,17 @@
 
 #include <fmt/format.h>
 
+#include "compiler/utf8.h"
+
 namespace stackc {
 
 namespace {
 
-// Decodes one UTF-8 sequence at s[i]; returns its length, or 0 if invalid (Go's rules: no
-// overlongs, no surrogates, max U+10FFFF).
+// Decodes one UTF-8 sequence at s[i]; returns its length, or 0 if invalid (Go's rules).
 size_t decode_utf8(std::string_view s, size_t i, char32_t& out) {
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char b0 = byte(i);
-  if (b0 < 0x80) {
-    out = b0;
-    return 1;
-  }
-  size_t len = 0;
-  char32_t cp = 0;
-  char32_t min = 0;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    len = 2, cp = b0 & 0x1F, min = 0x80;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    len = 3, cp = b0 & 0x0F, min = 0x800;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    len = 4, cp = b0 & 0x07, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) {
-    return 0;
-  }
-  for (size_t k = 1; k < len; ++k) {
-    unsigned char b = byte(i + k);
-    if ((b & 0xC0) != 0x80) {
-      return 0;
-    }
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    return 0;
-  }
-  out = cp;
-  return len;
+  Rune rune = decode_rune(s, i);
+  out = rune.code_point;
+  return rune.valid ? rune.length : 0;
 }
 
 // An approximation of Go's unicode.IsPrint for non-ASCII runes: the ranges that matter in

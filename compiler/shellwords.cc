@@ -1,5 +1,7 @@
 #include "compiler/shellwords.h"
 
+#include "compiler/utf8.h"
+
 namespace stackc {
 namespace {
 
@@ -9,25 +11,9 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; 
 
 // The bytes of the next code point, as Go's rune reader yields it: an invalid byte becomes U+FFFD.
 std::string_view next_rune(std::string_view s, size_t i, size_t& length) {
-  auto b0 = static_cast<unsigned char>(s[i]);
-  length = 1;
-  if (b0 < 0x80) {
-    return s.substr(i, 1);
-  }
-  size_t n = (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xE ? 3 : (b0 >> 3) == 0x1E ? 4 : 0;
-  bool valid = n != 0 && i + n <= s.size();
-  uint32_t cp = n == 2 ? (b0 & 0x1F) : n == 3 ? (b0 & 0x0F) : (b0 & 0x07);
-  for (size_t k = 1; valid && k < n; ++k) {
-    auto b = static_cast<unsigned char>(s[i + k]);
-    valid = (b & 0xC0) == 0x80;
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  static constexpr uint32_t k_min[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (!valid || cp < k_min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    return "\xEF\xBF\xBD";
-  }
-  length = n;
-  return s.substr(i, n);
+  Rune rune = decode_rune(s, i);
+  length = rune.length;
+  return rune.valid ? s.substr(i, rune.length) : std::string_view("\xEF\xBF\xBD");
 }
 
 }  // namespace

@@ -5,37 +5,19 @@
 
 #include <cstdint>
 
+#include "compiler/utf8.h"
+
 namespace stackc {
 namespace {
 
 constexpr char32_t k_replacement = 0xFFFD;
 
-// Decodes the UTF-8 code point at s[i] like Go's range over a string: an invalid byte is U+FFFD
+// The UTF-8 code point at s[i] like Go's range over a string: an invalid byte is U+FFFD
 // of length 1.
 char32_t decode_rune(std::string_view s, size_t i, size_t& length) {
-  auto b0 = static_cast<unsigned char>(s[i]);
-  length = 1;
-  if (b0 < 0x80) {
-    return b0;
-  }
-  size_t n = (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xE ? 3 : (b0 >> 3) == 0x1E ? 4 : 0;
-  if (n == 0 || i + n > s.size()) {
-    return k_replacement;
-  }
-  char32_t cp = n == 2 ? (b0 & 0x1F) : n == 3 ? (b0 & 0x0F) : (b0 & 0x07);
-  for (size_t k = 1; k < n; ++k) {
-    auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0) != 0x80) {
-      return k_replacement;
-    }
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  static constexpr char32_t k_min[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < k_min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    return k_replacement;
-  }
-  length = n;
-  return cp;
+  Rune rune = stackc::decode_rune(s, i);
+  length = rune.length;
+  return rune.code_point;
 }
 
 // Go's unicode.IsLetter. Non-ASCII code points are classified by glibc's C.UTF-8 tables, which

@@ -1,7 +1,12 @@
-// The only translation unit that includes curl.
+// The only translation unit that includes curl. libcurl is loaded with dlopen on the first
+// request, not linked: it drags in about 30 shared libraries (TLS, HTTP/2, LDAP, Kerberos, ...)
+// whose loading took ~10 ms of every process start, and only commands that talk to an engine
+// need it. curl.h still gives the types and constants; the few functions we call are resolved
+// into CurlApi.
 #include "backends/swarm/curl_transport.h"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <fmt/format.h>
 
 #include <strings.h>
@@ -9,21 +14,71 @@
 #include <cstring>
 #include <mutex>
 #include <stdexcept>
+#include <type_traits>
 
 namespace stackc::swarm {
 
 namespace {
 
-std::once_flag g_curl_global_init;
+// libcurl's soname with the ABI we compile against (Debian's libcurl4 package).
+constexpr const char* k_libcurl_soname = "libcurl.so.4";
 
-void init_curl_once() {
-  // curl_global_init is not guaranteed thread-safe on every build; do it once, never clean up
-  // (the process exits soon enough, and cleanup while another thread uses curl is undefined).
-  std::call_once(g_curl_global_init, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-      throw std::runtime_error("curl_global_init failed");
+struct CurlApi {
+  decltype(&::curl_global_init) global_init = nullptr;
+  decltype(&::curl_easy_init) easy_init = nullptr;
+  decltype(&::curl_easy_cleanup) easy_cleanup = nullptr;
+  decltype(&::curl_easy_reset) easy_reset = nullptr;
+  decltype(&::curl_easy_setopt) easy_setopt = nullptr;
+  decltype(&::curl_easy_perform) easy_perform = nullptr;
+  decltype(&::curl_easy_getinfo) easy_getinfo = nullptr;
+  decltype(&::curl_easy_strerror) easy_strerror = nullptr;
+  decltype(&::curl_slist_append) slist_append = nullptr;
+  decltype(&::curl_slist_free_all) slist_free_all = nullptr;
+  std::string error;  // why loading failed; empty when the table is complete
+};
+
+CurlApi load_curl_api() {
+  CurlApi api;
+  // Never dlclose: easy handles may outlive any scope here, and the process exits soon enough.
+  void* library = dlopen(k_libcurl_soname, RTLD_NOW | RTLD_LOCAL);
+  if (!library) {
+    const char* why = dlerror();
+    api.error = fmt::format(
+        "cannot load {} ({}); commands that talk to a Docker engine need libcurl "
+        "(Debian/Ubuntu package libcurl4)",
+        k_libcurl_soname, why ? why : "unknown error");
+    return api;
+  }
+  bool missing = false;
+  auto resolve = [&](auto& slot, const char* name) {
+    slot = reinterpret_cast<std::remove_reference_t<decltype(slot)>>(dlsym(library, name));
+    if (!slot && !missing) {
+      missing = true;
+      api.error = fmt::format("{} has no symbol {}: not a usable libcurl", k_libcurl_soname, name);
     }
-  });
+  };
+  resolve(api.global_init, "curl_global_init");
+  resolve(api.easy_init, "curl_easy_init");
+  resolve(api.easy_cleanup, "curl_easy_cleanup");
+  resolve(api.easy_reset, "curl_easy_reset");
+  resolve(api.easy_setopt, "curl_easy_setopt");
+  resolve(api.easy_perform, "curl_easy_perform");
+  resolve(api.easy_getinfo, "curl_easy_getinfo");
+  resolve(api.easy_strerror, "curl_easy_strerror");
+  resolve(api.slist_append, "curl_slist_append");
+  resolve(api.slist_free_all, "curl_slist_free_all");
+  // curl_global_init is not guaranteed thread-safe on every build; do it once, never clean up
+  // (cleanup while another thread uses curl is undefined).
+  if (!missing && api.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    api.error = "curl_global_init failed";
+  }
+  return api;
+}
+
+// Loaded once per process, on first use (thread-safe static initialisation).
+const CurlApi& curl_api() {
+  static const CurlApi api = load_curl_api();
+  return api;
 }
 
 struct Receive {
@@ -68,7 +123,7 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
 }
 
 struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+  void operator()(curl_slist* list) const { curl_api().slist_free_all(list); }
 };
 
 bool is_tls_error(CURLcode code) {
@@ -114,85 +169,91 @@ struct CurlTransport::Handle {
   char error[CURL_ERROR_SIZE] = {};
   ~Handle() {
     if (easy) {
-      curl_easy_cleanup(easy);
+      curl_api().easy_cleanup(easy);
     }
   }
 };
 
 CurlTransport::CurlTransport(DockerHost host, TransportOptions options)
-    : m_handle(std::make_unique<Handle>()), m_host(std::move(host)), m_options(std::move(options)) {
-  init_curl_once();
-  m_handle->easy = curl_easy_init();
-  if (!m_handle->easy) {
-    throw std::bad_alloc();
-  }
-}
+    : m_handle(std::make_unique<Handle>()),
+      m_host(std::move(host)),
+      m_options(std::move(options)) {}
 
 CurlTransport::~CurlTransport() = default;
 
 std::string CurlTransport::endpoint() const { return m_host.url(); }
 
 tl::expected<HttpResponse, TransportError> CurlTransport::send(const HttpRequest& request) {
+  const CurlApi& curl = curl_api();
+  if (!curl.error.empty()) {
+    return tl::unexpected(TransportError{TransportErrorKind::other, curl.error});
+  }
+  if (!m_handle->easy) {
+    m_handle->easy = curl.easy_init();
+    if (!m_handle->easy) {
+      throw std::bad_alloc();
+    }
+  }
   CURL* easy = m_handle->easy;
   // Reset clears the options of the previous request but keeps the live connection.
-  curl_easy_reset(easy);
+  curl.easy_reset(easy);
   m_handle->error[0] = '\0';
-  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, m_handle->error);
-  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM for timeouts: we may be threaded
-  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+  curl.easy_setopt(easy, CURLOPT_ERRORBUFFER, m_handle->error);
+  curl.easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM for timeouts: we may be threaded
+  curl.easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl.easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(m_options.connect_timeout.count()));
-  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.total_timeout.count()));
-  curl_easy_setopt(easy, CURLOPT_USERAGENT, m_options.user_agent.c_str());
+  curl.easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.total_timeout.count()));
+  curl.easy_setopt(easy, CURLOPT_USERAGENT, m_options.user_agent.c_str());
 
   std::string url;
   if (m_host.kind == DockerHost::Kind::unix_socket) {
     // The host name is only what goes into the Host header; dockerd ignores it, but Go's HTTP
     // server rejects one containing '/', so never put the socket path there.
     url = "http://docker" + request.path;
-    curl_easy_setopt(easy, CURLOPT_UNIX_SOCKET_PATH, m_host.socket_path.c_str());
+    curl.easy_setopt(easy, CURLOPT_UNIX_SOCKET_PATH, m_host.socket_path.c_str());
   } else {
     bool ipv6 = m_host.host.find(':') != std::string::npos;
     url = fmt::format("{}://{}{}{}:{}{}{}", m_host.tls ? "https" : "http", ipv6 ? "[" : "",
                       m_host.host, ipv6 ? "]" : "", m_host.port, m_host.base_path, request.path);
-    curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl.easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
     if (m_host.tls) {
       const TlsFiles& tls = *m_host.tls;
       if (!tls.ca_file.empty()) {
-        curl_easy_setopt(easy, CURLOPT_CAINFO, tls.ca_file.c_str());
+        curl.easy_setopt(easy, CURLOPT_CAINFO, tls.ca_file.c_str());
       }
       if (!tls.cert_file.empty()) {
-        curl_easy_setopt(easy, CURLOPT_SSLCERT, tls.cert_file.c_str());
+        curl.easy_setopt(easy, CURLOPT_SSLCERT, tls.cert_file.c_str());
       }
       if (!tls.key_file.empty()) {
-        curl_easy_setopt(easy, CURLOPT_SSLKEY, tls.key_file.c_str());
+        curl.easy_setopt(easy, CURLOPT_SSLKEY, tls.key_file.c_str());
       }
-      curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, tls.verify ? 1L : 0L);
-      curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, tls.verify ? 2L : 0L);
+      curl.easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, tls.verify ? 1L : 0L);
+      curl.easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, tls.verify ? 2L : 0L);
     }
   }
-  curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
+  curl.easy_setopt(easy, CURLOPT_URL, url.c_str());
 
   bool has_body = !request.body.empty() || request.method == "POST" || request.method == "PUT";
   if (request.method == "HEAD") {
-    curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+    curl.easy_setopt(easy, CURLOPT_NOBODY, 1L);
   } else if (has_body) {
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+    curl.easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
+    curl.easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(request.body.size()));
     if (request.method != "POST") {
-      curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+      curl.easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     }
   } else {
-    curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+    curl.easy_setopt(easy, CURLOPT_HTTPGET, 1L);
     if (request.method != "GET") {
-      curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+      curl.easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     }
   }
 
   std::unique_ptr<curl_slist, SlistDeleter> headers;
   auto add_header = [&](const std::string& line) {
-    curl_slist* next = curl_slist_append(headers.get(), line.c_str());
+    curl_slist* next = curl.slist_append(headers.get(), line.c_str());
     if (!next) {
       throw std::bad_alloc();
     }
@@ -208,34 +269,34 @@ tl::expected<HttpResponse, TransportError> CurlTransport::send(const HttpRequest
     add_header("Content-Type: application/json");
   }
   add_header("Expect:");  // no "100-continue" round trip for large specs
-  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers.get());
+  curl.easy_setopt(easy, CURLOPT_HTTPHEADER, headers.get());
 
   HttpResponse response;
   Receive receive{&response, m_options.max_response_bytes};
-  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &receive);
-  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(easy, CURLOPT_HEADERDATA, &receive);
+  curl.easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+  curl.easy_setopt(easy, CURLOPT_WRITEDATA, &receive);
+  curl.easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+  curl.easy_setopt(easy, CURLOPT_HEADERDATA, &receive);
 
-  CURLcode code = curl_easy_perform(easy);
+  CURLcode code = curl.easy_perform(easy);
   long connects = 0;
-  if (curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK) {
+  if (curl.easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK) {
     m_connections_opened += connects;
   }
   if (code == CURLE_OK) {
     long status = 0;
-    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    curl.easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
     response.status = static_cast<int>(status);
     return response;
   }
 
-  std::string detail = m_handle->error[0] ? m_handle->error : curl_easy_strerror(code);
+  std::string detail = m_handle->error[0] ? m_handle->error : curl.easy_strerror(code);
   std::string what = fmt::format("{} {}", request.method, request.path);
   std::string where = m_host.url();
   TransportError error;
   if (code == CURLE_COULDNT_CONNECT) {
     long os_errno = 0;
-    curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
+    curl.easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
     error.kind = TransportErrorKind::connect;
     std::string reason = os_errno ? std::strerror(static_cast<int>(os_errno)) : detail;
     error.message = fmt::format("cannot connect to the Docker engine at {}: {}{}", where, reason,
