@@ -20,6 +20,16 @@ struct ImageRef {
 // Parses `text` with the reference's grammar; the error says what is wrong.
 tl::expected<ImageRef, std::string> parse_image_reference(std::string_view text);
 
+// Non-empty, starts and ends with an ASCII letter or digit, and has only those or characters of
+// `inner` in between: the shape of engine object names and of host name labels.
+bool is_alnum_edged(std::string_view text, std::string_view inner);
+
+// The pieces of distribution/reference's grammar, each a full match of its regexp.go pattern.
+bool is_path_component(std::string_view text);
+bool is_domain(std::string_view text);
+bool is_tag(std::string_view text);
+bool is_digest(std::string_view text);
+
 // deploy.mode as written, "replicated" when unset or empty (the reference's default).
 std::string service_mode(const ir::Service& service);
 

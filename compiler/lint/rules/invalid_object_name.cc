@@ -1,12 +1,12 @@
 // STK128 invalid-object-name: A secret, config or network name the engine refuses. See
 // docs/rules/STK128-invalid-object-name.md.
 
-#include <regex>
 #include <string>
 #include <string_view>
 
 #include <fmt/format.h>
 
+#include "compiler/lint/helpers.h"
 #include "compiler/lint/rule.h"
 
 namespace stackc::lint {
@@ -20,7 +20,6 @@ class InvalidObjectName final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-    static const std::regex k_name("[a-zA-Z0-9]+(?:[a-zA-Z0-9-_.]*[a-zA-Z0-9])?");
     auto check_kind = [&](const std::map<std::string, ir::FileObject>& objects,
                           std::string_view kind) {
       for (const auto& [key, object] : objects) {
@@ -29,7 +28,8 @@ class InvalidObjectName final : public BasicRule {
         }
         const std::string& name = object.name ? *object.name : key;
         SourceLoc loc = object.name ? object.name.loc : object.loc;
-        if (!std::regex_match(name, k_name)) {
+        // The engine's [a-zA-Z0-9]+(?:[a-zA-Z0-9-_.]*[a-zA-Z0-9])?
+        if (!is_alnum_edged(name, "-_.")) {
           report(diags, loc,
                  fmt::format("{} name '{}' is refused by the engine: use letters, digits, '-', '_' "
                              "and '.', starting and ending with a letter or digit",

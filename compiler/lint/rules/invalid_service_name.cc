@@ -1,12 +1,12 @@
 // STK127 invalid-service-name: A service name the engine refuses. See
 // docs/rules/STK127-invalid-service-name.md.
 
-#include <regex>
 #include <string>
 #include <string_view>
 
 #include <fmt/format.h>
 
+#include "compiler/lint/helpers.h"
 #include "compiler/lint/rule.h"
 
 namespace stackc::lint {
@@ -20,9 +20,9 @@ class InvalidServiceName final : public BasicRule {
 
   void check(const LintContext& context, Diagnostics& diags) const override {
     const ir::Stack& stack = context.stack;
-    static const std::regex k_name("[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*");
     for (const ir::Service& service : stack.services) {
-      if (!std::regex_match(service.name, k_name)) {
+      // The engine's [a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*
+      if (!is_alnum_edged(service.name, "-_")) {
         report(diags, service.loc,
                fmt::format("service name '{}' is refused by the engine: use letters, digits, '-' "
                            "and '_', starting and ending with a letter or digit",
