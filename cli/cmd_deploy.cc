@@ -37,6 +37,12 @@ bool valid_stack_name(const std::string& stack) {
 
 }  // namespace
 
+void print_warnings(const std::vector<std::string>& warnings) {
+  for (const std::string& warning : warnings) {
+    std::cerr << "warning: " << warning << "\n";
+  }
+}
+
 std::optional<Connection> connect_manager(const std::string& host) {
   swarm::HostOptions host_options;
   if (!host.empty()) {
@@ -273,9 +279,7 @@ int roll_back(Connection& connection, const std::string& stack, const Rollout& r
     }
     swarm::ApplyResult removed =
         swarm::apply_plan(removals, *connection.engine, connection.factory, {}, report);
-    for (const std::string& warning : removed.warnings) {
-      std::cerr << "warning: " << warning << "\n";
-    }
+    print_warnings(removed.warnings);
     if (removed.error) {
       error_line("the services were rolled back, but removing what this deploy created failed");
       return k_exit_rollout_failed;
@@ -333,13 +337,9 @@ int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
                                connection, prepared)) {
     return *stop;
   }
-  for (const std::string& warning : prepared.warnings) {
-    std::cerr << "warning: " << warning << "\n";
-  }
+  print_warnings(prepared.warnings);
   const swarm::Plan& plan = prepared.plan;
-  for (const std::string& warning : plan.warnings) {
-    std::cerr << "warning: " << warning << "\n";
-  }
+  print_warnings(plan.warnings);
   if (options.dry_run) {
     print_plan_text(std::cout, plan);
     std::cout << "dry run: nothing was changed\n";
@@ -378,9 +378,7 @@ int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
   }
   swarm::ApplyResult result =
       swarm::apply_plan(first, *connection->engine, connection->factory, apply_options, report);
-  for (const std::string& warning : result.warnings) {
-    std::cerr << "warning: " << warning << "\n";
-  }
+  print_warnings(result.warnings);
   auto summary = [&] {
     std::cout << fmt::format("stack {}: {} created, {} updated, {} unchanged, {} removed\n",
                              options.stack, result.created, result.updated, result.unchanged,
@@ -420,9 +418,7 @@ int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
       removals.removals = plan.removals;
       swarm::ApplyResult removed = swarm::apply_plan(removals, *connection->engine,
                                                      connection->factory, apply_options, report);
-      for (const std::string& warning : removed.warnings) {
-        std::cerr << "warning: " << warning << "\n";
-      }
+      print_warnings(removed.warnings);
       result.removed = removed.removed;
       if (removed.error) {
         summary();

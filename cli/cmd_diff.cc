@@ -152,9 +152,8 @@ int run_diff(const GlobalOptions& global, const DiffOptions& options) {
   if (options.format == "json") {
     print_plan_json(std::cout, prepared.plan);
   } else {
-    for (const std::string& warning : prepared.plan.warnings) {
-      std::cerr << "warning: " << warning << "\n";
-    }
+    print_warnings(prepared.warnings);
+    print_warnings(prepared.plan.warnings);
     print_plan_text(std::cout, prepared.plan);
   }
   return options.exit_code && prepared.plan.has_changes() ? int{k_exit_changes} : int{k_exit_ok};

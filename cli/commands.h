@@ -122,6 +122,8 @@ std::optional<int> prepare_plan(const GlobalOptions& global, const std::vector<s
 std::optional<swarm::ResolveImage> parse_resolve_image(const std::string& text);
 
 void print_plan_text(std::ostream& out, const swarm::Plan& plan);
+// One "warning: ..." line on stderr for each.
+void print_warnings(const std::vector<std::string>& warnings);
 void print_plan_json(std::ostream& out, const swarm::Plan& plan);
 struct LintOptions {
   std::vector<std::string> files;          // positional: each one a stack of its own
