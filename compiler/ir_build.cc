@@ -356,6 +356,9 @@ std::optional<ir::Stack> Builder::stack(const SNode& root) {
       if (!mapping(value, "services")) {
         continue;
       }
+      // An ir::Service is several KiB: growing the vector by doubling would leave copies
+      // behind that cost a large stack most of its peak memory.
+      stack.services.reserve(value.entries.size());
       for (const SEntry& service : value.entries) {
         ir::Service built;
         this->service(service, built);
