@@ -135,8 +135,6 @@ void strip_unique_items(json& schema) {
 }
 
 // What a schema node stands for once $ref is followed and oneOf split into its branches.
-using Expansions = std::unordered_map<const json*, std::vector<const json*>>;
-
 void expand_schema(const json& document, const json& schema, std::vector<const json*>& out) {
   const json* current = &schema;
   for (auto ref = current->find("$ref"); ref != current->end(); ref = current->find("$ref")) {
@@ -150,19 +148,6 @@ void expand_schema(const json& document, const json& schema, std::vector<const j
     return;
   }
   out.push_back(current);
-}
-
-// Expands every object of the schema document once, so lookups while walking a stack file cost
-// one hash lookup instead of string work for each $ref.
-void expand_all(const json& document, const json& node, Expansions& out) {
-  if (node.is_object()) {
-    expand_schema(document, node, out[&node]);
-  }
-  if (node.is_structured()) {
-    for (const json& child : node) {
-      expand_all(document, child, out);
-    }
-  }
 }
 
 // One compiled schema, in both variants. The exact one is compiled on first use: most runs
@@ -191,10 +176,6 @@ struct SchemaPair {
 // valijson schemas for the top level and for each section's definition.
 struct CompiledSchema {
   json document;
-  // For each schema node of `document`: whether a uniqueItems can apply at or below it, so
-  // that check_unique skips the parts of a document where no list must be unique.
-  std::unordered_map<const json*, bool> reaches_unique;
-  Expansions expansions;
   json exact_document;  // `document` without uniqueItems, which we check ourselves
   json fast_document;   // `exact_document` rewritten for speed (see rewrite_for_speed)
   SchemaPair top;
@@ -225,6 +206,8 @@ void compile_pair(const json& document, const json& fast_document,
   };
 }
 
+// Whether a uniqueItems can apply at or below `schema`. Stops at the first yes: a file only
+// asks about the nodes it reaches, and most of those reach a uniqueItems quickly.
 bool compute_reaches_unique(const json& schema, const json& document,
                             std::unordered_map<const json*, bool>& memo) {
   if (!schema.is_object()) {
@@ -233,25 +216,38 @@ bool compute_reaches_unique(const json& schema, const json& document,
   if (const auto it = memo.find(&schema); it != memo.end()) {
     return it->second;
   }
-  memo[&schema] = false;  // guards against a $ref cycle
-  bool result = schema.value("uniqueItems", false);
-  if (const auto ref = schema.find("$ref"); ref != schema.end()) {
-    constexpr std::string_view prefix = "#/definitions/";
-    const std::string name = ref->get<std::string>().substr(prefix.size());
-    result = compute_reaches_unique(document.at("definitions").at(name), document, memo) || result;
-  }
-  for (const char* key : {"oneOf", "anyOf", "allOf", "properties", "patternProperties"}) {
-    if (const auto children = schema.find(key); children != schema.end()) {
-      for (const json& child : *children) {
-        result = compute_reaches_unique(child, document, memo) || result;
+  // A $ref cycle meets this guess: yes only costs a longer walk, no could skip a check.
+  memo[&schema] = true;
+  auto reaches = [&] {
+    if (schema.value("uniqueItems", false)) {
+      return true;
+    }
+    if (const auto ref = schema.find("$ref"); ref != schema.end()) {
+      constexpr std::string_view prefix = "#/definitions/";
+      const std::string name = ref->get<std::string>().substr(prefix.size());
+      if (compute_reaches_unique(document.at("definitions").at(name), document, memo)) {
+        return true;
       }
     }
-  }
-  for (const char* key : {"additionalProperties", "items"}) {
-    if (const auto child = schema.find(key); child != schema.end()) {
-      result = compute_reaches_unique(*child, document, memo) || result;
+    for (const char* key : {"oneOf", "anyOf", "allOf", "properties", "patternProperties"}) {
+      if (const auto children = schema.find(key); children != schema.end()) {
+        for (const json& child : *children) {
+          if (compute_reaches_unique(child, document, memo)) {
+            return true;
+          }
+        }
+      }
     }
-  }
+    for (const char* key : {"additionalProperties", "items"}) {
+      if (const auto child = schema.find(key); child != schema.end()) {
+        if (compute_reaches_unique(*child, document, memo)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  };
+  const bool result = reaches();
   memo[&schema] = result;
   return result;
 }
@@ -264,11 +260,6 @@ const CompiledSchema& compiled_schema() {
   static const CompiledSchema* const compiled = [] {
     auto result = std::make_unique<CompiledSchema>();
     result->document = json::parse(compose_schema_json());
-    expand_all(result->document, result->document, result->expansions);
-    compute_reaches_unique(result->document, result->document, result->reaches_unique);
-    for (const json& definition : result->document.at("definitions")) {
-      compute_reaches_unique(definition, result->document, result->reaches_unique);
-    }
     result->exact_document = result->document;
     strip_unique_items(result->exact_document);
     result->fast_document = result->exact_document;
@@ -378,16 +369,24 @@ std::optional<Place> walk(const Place& start, const std::vector<std::string>& se
 
 class SchemaLookup {
  public:
-  SchemaLookup(const json& document, const Expansions& expansions)
-      : m_document(document), m_expansions(expansions) {}
+  explicit SchemaLookup(const json& document) : m_document(document) {}
 
-  // Adds `schema` to `out`, following $ref and splitting oneOf into its branches.
+  // Adds `schema` to `out`, following $ref and splitting oneOf into its branches. Remembered,
+  // so a big file pays the string work of each $ref once. The memos live as long as one
+  // validate_schema call: threads share nothing, and a run pays only for the nodes it meets.
   void expand(const json& schema, std::vector<const json*>& out) const {
-    if (const auto it = m_expansions.find(&schema); it != m_expansions.end()) {
-      out.insert(out.end(), it->second.begin(), it->second.end());
-      return;
+    auto it = m_expansions.find(&schema);
+    if (it == m_expansions.end()) {
+      std::vector<const json*> expanded;
+      expand_schema(m_document, schema, expanded);
+      it = m_expansions.emplace(&schema, std::move(expanded)).first;
     }
-    expand_schema(m_document, schema, out);
+    out.insert(out.end(), it->second.begin(), it->second.end());
+  }
+
+  // Whether a uniqueItems can apply at or below `schema` (so check_unique may skip it).
+  bool reaches_unique(const json& schema) const {
+    return compute_reaches_unique(schema, m_document, m_reaches_unique);
   }
 
   // The schemas for the child `segment` of `parent`, given the schemas for `parent`.
@@ -450,7 +449,8 @@ class SchemaLookup {
 
  private:
   const json& m_document;
-  const Expansions& m_expansions;
+  mutable std::unordered_map<const json*, std::vector<const json*>> m_expansions;
+  mutable std::unordered_map<const json*, bool> m_reaches_unique;
   mutable std::map<std::string, std::regex> m_regexes;
 };
 
@@ -688,8 +688,7 @@ class PartValidator {
   PartValidator(const CompiledSchema& schema, valijson::Validator& validator,
                 std::vector<Finding>& findings)
       : m_validator(validator),
-        m_lookup(schema.document, schema.expansions),
-        m_reaches_unique(schema.reaches_unique),
+        m_lookup(schema.document),
         m_out(findings) {}
 
   void run(const SchemaPair& compiled, const json& root_schema, const json& value,
@@ -760,8 +759,7 @@ class PartValidator {
     }
     const std::vector<const json*> fitting = keep_admitting(schemas, node);
     const bool may_apply = std::any_of(fitting.begin(), fitting.end(), [&](const json* schema) {
-      const auto it = m_reaches_unique.find(schema);
-      return it == m_reaches_unique.end() || it->second;
+      return m_lookup.reaches_unique(*schema);
     });
     if (!may_apply) {
       return;
@@ -978,7 +976,6 @@ class PartValidator {
 
   valijson::Validator& m_validator;
   SchemaLookup m_lookup;
-  const std::unordered_map<const json*, bool>& m_reaches_unique;
   std::vector<Finding>& m_out;
 };
 
