@@ -150,22 +150,20 @@ void expand_schema(const json& document, const json& schema, std::vector<const j
   out.push_back(current);
 }
 
-// One compiled schema, in both variants. The exact one is compiled on first use: most runs
-// only meet valid files, and compiling costs more than validating a small stack.
-// Both are compiled on first use, so a file without configs never pays for their schema.
+// One compiled schema, in both variants, each compiled on first use: most runs only meet valid
+// files (so never need the exact one), and a file without configs never pays for their schema.
 struct SchemaPair {
   // Rewritten: for the yes/no pass.
   const valijson::Schema& fast() const {
-    std::call_once(m_fast_once, [this] { m_compile_fast(m_fast); });
+    std::call_once(m_fast_once, [this] { m_compile(true, m_fast); });
     return m_fast;
   }
   // As written: for collecting errors.
   const valijson::Schema& exact() const {
-    std::call_once(m_exact_once, [this] { m_compile_exact(m_exact); });
+    std::call_once(m_exact_once, [this] { m_compile(false, m_exact); });
     return m_exact;
   }
-  std::function<void(valijson::Schema&)> m_compile_fast;
-  std::function<void(valijson::Schema&)> m_compile_exact;
+  std::function<void(bool fast, valijson::Schema&)> m_compile;
   mutable std::once_flag m_fast_once;
   mutable std::once_flag m_exact_once;
   mutable valijson::Schema m_fast;
@@ -176,34 +174,66 @@ struct SchemaPair {
 // valijson schemas for the top level and for each section's definition.
 struct CompiledSchema {
   json document;
-  json exact_document;  // `document` without uniqueItems, which we check ourselves
-  json fast_document;   // `exact_document` rewritten for speed (see rewrite_for_speed)
   SchemaPair top;
   std::array<SchemaPair, k_sections.size()> sections;
+  // {"$ref": each section's definition}: where the message writer starts for an entry. Kept
+  // here because SchemaLookup remembers schema nodes by address.
+  std::array<json, k_sections.size()> section_refs;
+  // What the sections are compiled from, one per variant, built on first need:
+  // {"$ref": the definition being compiled, "definitions": `document`'s definitions without
+  // uniqueItems (checked by check_unique), rewritten for speed in the fast one}. The $ref is
+  // pointed at each section in turn under the lock, so the definitions are copied only once.
+  std::mutex compile_mutex;
+  json fast_entry;
+  json exact_entry;
 };
 
-void compile_one(const json& whole, const std::optional<json>& definition,
-                 valijson::Schema& schema) {
+// valijson copies what it needs out of `root` (enum values are frozen copies), so `root` may
+// change once this returns.
+void compile_one(const json& root, valijson::Schema& schema) {
   valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
-  if (!definition) {
-    valijson::adapters::NlohmannJsonAdapter adapter(whole);
-    parser.populateSchema(adapter, schema);
-    return;
-  }
-  const json entry_schema = {{"$ref", *definition}, {"definitions", whole.at("definitions")}};
-  valijson::adapters::NlohmannJsonAdapter adapter(entry_schema);
+  valijson::adapters::NlohmannJsonAdapter adapter(root);
   parser.populateSchema(adapter, schema);
 }
 
-// Both documents must outlive `out` (they are the process-wide compiled schema's).
-void compile_pair(const json& document, const json& fast_document,
-                  const std::optional<json>& definition, SchemaPair& out) {
-  out.m_compile_fast = [&fast_document, definition](valijson::Schema& schema) {
-    compile_one(fast_document, definition, schema);
-  };
-  out.m_compile_exact = [&document, definition](valijson::Schema& schema) {
-    compile_one(document, definition, schema);
-  };
+// The top level's schema, for a document whose section entries are all {} (validate_schema
+// checks each entry on its own). Their schemas become {} too, so that compiling the top level
+// does not compile the service definition a second time; {} passes every section definition
+// as written, so no verdict changes.
+void compile_top(const json& document, bool fast, valijson::Schema& schema) {
+  json top = json::object();
+  for (const auto& [key, value] : document.items()) {
+    if (key != "definitions") {
+      top[key] = value;
+    }
+  }
+  for (const Section& section : k_sections) {
+    for (json& entry_schema : top.at("properties").at(section.key).at("patternProperties")) {
+      entry_schema = json::object();
+    }
+  }
+  strip_unique_items(top);
+  if (fast) {
+    rewrite_for_speed(top);
+  }
+  compile_one(top, schema);
+}
+
+void compile_section(CompiledSchema& compiled, const char* definition, bool fast,
+                     valijson::Schema& schema) {
+  const std::lock_guard<std::mutex> lock(compiled.compile_mutex);
+  json& entry = fast ? compiled.fast_entry : compiled.exact_entry;
+  if (entry.is_null()) {
+    json definitions = compiled.document.at("definitions");
+    strip_unique_items(definitions);
+    if (fast) {
+      rewrite_for_speed(definitions);
+    }
+    entry = json::object();
+    entry["definitions"] = std::move(definitions);
+  }
+  entry["$ref"] = std::string("#/definitions/") + definition;
+  compile_one(entry, schema);
 }
 
 // Whether a uniqueItems can apply at or below `schema`. Stops at the first yes: a file only
@@ -260,14 +290,16 @@ const CompiledSchema& compiled_schema() {
   static const CompiledSchema* const compiled = [] {
     auto result = std::make_unique<CompiledSchema>();
     result->document = json::parse(compose_schema_json());
-    result->exact_document = result->document;
-    strip_unique_items(result->exact_document);
-    result->fast_document = result->exact_document;
-    rewrite_for_speed(result->fast_document);
-    compile_pair(result->exact_document, result->fast_document, std::nullopt, result->top);
+    CompiledSchema* const self = result.get();  // never destroyed, see above
+    self->top.m_compile = [self](bool fast, valijson::Schema& schema) {
+      compile_top(self->document, fast, schema);
+    };
     for (size_t i = 0; i < k_sections.size(); ++i) {
-      const json ref = std::string("#/definitions/") + k_sections[i].definition;
-      compile_pair(result->exact_document, result->fast_document, ref, result->sections[i]);
+      const char* definition = k_sections[i].definition;
+      self->section_refs[i] = {{"$ref", std::string("#/definitions/") + definition}};
+      self->sections[i].m_compile = [self, definition](bool fast, valijson::Schema& schema) {
+        compile_section(*self, definition, fast, schema);
+      };
     }
     return result.release();
   }();
@@ -371,8 +403,9 @@ class SchemaLookup {
  public:
   explicit SchemaLookup(const json& document) : m_document(document) {}
 
-  // Adds `schema` to `out`, following $ref and splitting oneOf into its branches. Remembered,
-  // so a big file pays the string work of each $ref once. The memos live as long as one
+  // Adds `schema` to `out`, following $ref and splitting oneOf into its branches. Remembered by
+  // address (so `schema` must live in the process-wide CompiledSchema), so that a big file pays
+  // the string work of each $ref once. The memos live as long as one
   // validate_schema call: threads share nothing, and a run pays only for the nodes it meets.
   void expand(const json& schema, std::vector<const json*>& out) const {
     auto it = m_expansions.find(&schema);
@@ -1022,14 +1055,12 @@ void validate_schema(const SNode& root, Diagnostics& diags) {
       if (map == nullptr || !map->is_mapping()) {
         continue;
       }
-      const json entry_schema = {
-          {"$ref", std::string("#/definitions/") + k_sections[i].definition}};
       for (const SEntry& entry : map->entries) {
         if (!is_valid_name(entry.key)) {
           continue;
         }
         std::string path = std::string(k_sections[i].key) + "." + entry.key;
-        part.run(schema.sections[i], entry_schema, to_json(entry.value),
+        part.run(schema.sections[i], schema.section_refs[i], to_json(entry.value),
                  Place{&entry.value, &entry, std::move(path)});
       }
     }

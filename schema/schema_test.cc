@@ -484,6 +484,25 @@ configs:
     template_driver: golang
 )";
 
+TEST(Schema, EveryKindOfEntryMayBeEmpty) {
+  // The top-level pass sees each section entry as {} and so compiles {} in place of the
+  // entries' definitions: that is only right while {} passes every one of them.
+  EXPECT_THAT(check("version: \"3.9\"\nservices:\n  web: {}\nnetworks:\n  n: {}\nvolumes:\n"
+                    "  v: {}\nsecrets:\n  s: {}\nconfigs:\n  c: {}\n"),
+              IsEmpty());
+}
+
+TEST(Schema, EachSectionIsCheckedAgainstItsOwnDefinition) {
+  // Every section's entries, in one file: a mistake in the last one is described from the
+  // configs definition, not from one met before it.
+  EXPECT_THAT(check(std::string(k_web) + "networks:\n  n: {}\nvolumes:\n  v: {}\nsecrets:\n"
+                                         "  s:\n    file: ./s\nconfigs:\n  c:\n    file: ./c\n"
+                                         "    template_driver: jinja2\n"),
+              ElementsAre("15:22: STK052 configs.c.template_driver must be 'golang', not 'jinja2'",
+                          "15:22: note: stackc is stricter than docker stack deploy here: swarmkit "
+                          "knows only golang and fails every task otherwise."));
+}
+
 TEST(Schema, BigValidStackHasNoError) { EXPECT_THAT(check(k_big_stack), IsEmpty()); }
 
 TEST(Schema, ValidatesInParallel) {
