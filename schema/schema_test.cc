@@ -503,6 +503,31 @@ TEST(Schema, EachSectionIsCheckedAgainstItsOwnDefinition) {
                           "knows only golang and fails every task otherwise."));
 }
 
+TEST(Schema, VerdictsDoNotDependOnTheKeysOfFilesCheckedBefore) {
+  // The yes/no pass compiles each section's definition with only the properties the file's
+  // entries use, cached by those names: a later file with other or fewer keys must still be
+  // judged by the whole definition.
+  EXPECT_THAT(check(k_web), IsEmpty());
+  EXPECT_THAT(check(std::string(k_web) + "    deploy:\n      replicas: x\n"),
+              ElementsAre("6:17: STK051 services.web.deploy.replicas must be an integer, not a "
+                          "string"));
+  EXPECT_THAT(check(std::string(k_web) + "    imagee: nginx\n    x-ok: 1\n"),
+              ElementsAre("5:5: STK050 services.web has no key 'imagee'; did you mean 'image'?"));
+  EXPECT_THAT(check(std::string(k_web) + "    deploy:\n      replicas: 2\n"), IsEmpty());
+  // Keys of one entry narrow the schema for all: each entry is still checked in full.
+  EXPECT_THAT(check(std::string(k_web) + "    deploy:\n      replicas: 2\n  db:\n"
+                                         "    image: postgres\n    deploy: {replicas: y}\n"
+                                         "    ports: [1, 1]\n"),
+              ElementsAre("9:24: STK051 services.db.deploy.replicas must be an integer, not a "
+                          "string",
+                          "10:16: STK054 services.db.ports[1] repeats an earlier item ('1'); the "
+                          "items of services.db.ports must be unique"));
+  // A key that is only a property's name elsewhere is still unknown here.
+  EXPECT_THAT(check(std::string(k_web) + "    replicas: 2\n"),
+              ElementsAre("5:5: STK050 services.web has no key 'replicas' (extension keys must "
+                          "start with 'x-')"));
+}
+
 TEST(Schema, BigValidStackHasNoError) { EXPECT_THAT(check(k_big_stack), IsEmpty()); }
 
 TEST(Schema, ValidatesInParallel) {
