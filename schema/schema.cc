@@ -189,8 +189,7 @@ struct CompiledSchema {
   // Fast section schemas whose definition keeps only the properties a file's entries use, by
   // section and those names (see narrowed_fast).
   std::mutex narrowed_mutex;
-  std::map<std::pair<size_t, std::vector<std::string>>, std::unique_ptr<valijson::Schema>>
-      narrowed;
+  std::map<std::pair<size_t, std::vector<std::string>>, std::unique_ptr<valijson::Schema>> narrowed;
 };
 
 // valijson copies what it needs out of `root` (enum values are frozen copies), so `root` may
@@ -766,21 +765,32 @@ std::string stricter_note(const std::vector<const json*>& schemas) {
   return {};
 }
 
+bool is_valid_name(std::string_view name) {
+  if (name.empty()) {
+    return false;
+  }
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
+  });
+}
+
 // Validates one part of the document (the top level, or one section entry) and adds findings.
 class PartValidator {
  public:
   PartValidator(const CompiledSchema& schema, valijson::Validator& validator,
                 std::vector<Finding>& findings)
-      : m_validator(validator),
-        m_lookup(schema.document),
-        m_out(findings) {}
+      : m_validator(validator), m_lookup(schema.document), m_out(findings) {}
 
   // `quick`: the schema for the yes/no pass (compiled.fast() or one narrowed to the part's keys).
+  // `top_level`: the part is the top level, whose section entries with good names get runs of
+  // their own (see validate_schema).
   void run(const valijson::Schema& quick, const SchemaPair& compiled, const json& root_schema,
-           const json& value, const Place& start) {
+           const json& value, const Place& start, bool top_level = false) {
     std::vector<const json*> schemas;
     m_lookup.expand(root_schema, schemas);
     std::vector<std::string> segments;
+    m_top_level = top_level;
     check_unique(schemas, *start.node, start, segments);
 
     valijson::adapters::NlohmannJsonAdapter adapter(value);
@@ -850,7 +860,13 @@ class PartValidator {
       return;
     }
     if (node.is_mapping()) {
+      const bool section = m_top_level && segments.size() == 1 &&
+                           std::any_of(k_sections.begin(), k_sections.end(),
+                                       [&](const Section& s) { return segments[0] == s.key; });
       for (const SEntry& entry : node.entries) {
+        if (section && is_valid_name(entry.key)) {
+          continue;  // its own run checks it: walking it here too only doubled the work
+        }
         segments.push_back(entry.key);
         check_unique(m_lookup.child(fitting, node, entry.key), entry.value, start, segments);
         segments.pop_back();
@@ -1062,17 +1078,8 @@ class PartValidator {
   valijson::Validator& m_validator;
   SchemaLookup m_lookup;
   std::vector<Finding>& m_out;
+  bool m_top_level = false;
 };
-
-bool is_valid_name(std::string_view name) {
-  if (name.empty()) {
-    return false;
-  }
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-           c == '_' || c == '-';
-  });
-}
 
 }  // namespace
 
@@ -1098,7 +1105,8 @@ void validate_schema(const SNode& root, Diagnostics& diags) {
         top[entry.key] = to_json(entry.value);
       }
     }
-    part.run(schema.top.fast(), schema.top, schema.document, top, Place{&root, nullptr, ""});
+    part.run(schema.top.fast(), schema.top, schema.document, top, Place{&root, nullptr, ""},
+             /*top_level=*/true);
 
     // Each entry on its own, against its definition. Entries with a bad name were reported
     // above, and like the reference we do not look inside them.

@@ -528,6 +528,17 @@ TEST(Schema, VerdictsDoNotDependOnTheKeysOfFilesCheckedBefore) {
                           "start with 'x-')"));
 }
 
+TEST(Schema, RepeatsAreReportedOnceAndNotInsideBadNames) {
+  // Like the reference, nothing inside an entry with a bad name is checked; a good entry's
+  // lists are checked by its own run (the top level's no longer walks them a second time).
+  EXPECT_THAT(check("version: \"3.9\"\nservices:\n  \"we b\":\n    image: nginx\n"
+                    "    cap_add: [A, A]\n  ok:\n    image: nginx\n    cap_add: [B, B]\n"),
+              ElementsAre("3:3: STK055 'we b' is not a valid name in services: use only letters, "
+                          "digits, '.', '_' and '-'",
+                          "8:18: STK054 services.ok.cap_add[1] repeats an earlier item ('B'); "
+                          "the items of services.ok.cap_add must be unique"));
+}
+
 TEST(Schema, BigValidStackHasNoError) { EXPECT_THAT(check(k_big_stack), IsEmpty()); }
 
 TEST(Schema, ValidatesInParallel) {
