@@ -70,19 +70,8 @@ constexpr std::string_view k_stricter_prefix = "Stricter than docker";
 //     -> propertyNames {pattern: p} + additionalProperties S
 // Other shapes are left alone. Only a part that fails is checked again, against the schema as
 // written, to collect errors whose places and wording match the file.
+// This is the step for one schema object (its children are done by prepare).
 void rewrite_for_speed(json& schema) {
-  if (schema.is_array()) {
-    for (json& item : schema) {
-      rewrite_for_speed(item);
-    }
-    return;
-  }
-  if (!schema.is_object()) {
-    return;
-  }
-  for (auto& [key, value] : schema.items()) {
-    rewrite_for_speed(value);
-  }
   const auto patterns = schema.find("patternProperties");
   const auto additional = schema.find("additionalProperties");
   if (patterns == schema.end() || !patterns->is_object() || additional == schema.end() ||
@@ -118,19 +107,32 @@ void rewrite_for_speed(json& schema) {
   }
 }
 
+// Makes a copy of (part of) the schema ready for valijson, and adds the names of the
+// definitions it refers to to `refs`.
 // valijson checks uniqueItems by comparing every pair and, when collecting, reports every equal
 // pair: a list of 10 000 equal strings would take seconds and gigabytes. Neither compiled
 // variant has it; PartValidator::check_unique does it in O(n log n) from the schema as written.
-void strip_unique_items(json& schema) {
+// The fast variant is also rewritten (see rewrite_for_speed).
+void prepare(json& schema, bool fast, std::vector<std::string>& refs) {
   if (schema.is_array()) {
     for (json& item : schema) {
-      strip_unique_items(item);
+      prepare(item, fast, refs);
     }
-  } else if (schema.is_object()) {
-    schema.erase("uniqueItems");
-    for (auto& [key, value] : schema.items()) {
-      strip_unique_items(value);
-    }
+    return;
+  }
+  if (!schema.is_object()) {
+    return;
+  }
+  schema.erase("uniqueItems");
+  if (const auto ref = schema.find("$ref"); ref != schema.end() && ref->is_string()) {
+    constexpr std::string_view prefix = "#/definitions/";
+    refs.push_back(ref->get<std::string>().substr(prefix.size()));
+  }
+  for (json& value : schema) {
+    prepare(value, fast, refs);
+  }
+  if (fast) {
+    rewrite_for_speed(schema);
   }
 }
 
@@ -179,13 +181,11 @@ struct CompiledSchema {
   // {"$ref": each section's definition}: where the message writer starts for an entry. Kept
   // here because SchemaLookup remembers schema nodes by address.
   std::array<json, k_sections.size()> section_refs;
-  // What the sections are compiled from, one per variant, built on first need:
-  // {"$ref": the definition being compiled, "definitions": `document`'s definitions without
-  // uniqueItems (checked by check_unique), rewritten for speed in the fast one}. The $ref is
-  // pointed at each section in turn under the lock, so the definitions are copied only once.
+  // The definitions the sections compiled so far refer to, prepared for each variant (see
+  // prepare): each is copied and prepared once, and only when a compile needs it.
   std::mutex compile_mutex;
-  json fast_entry;
-  json exact_entry;
+  json fast_definitions = json::object();
+  json exact_definitions = json::object();
   // Fast section schemas whose definition keeps only the properties a file's entries use, by
   // section and those names (see narrowed_fast).
   std::mutex narrowed_mutex;
@@ -216,64 +216,79 @@ void compile_top(const json& document, bool fast, valijson::Schema& schema) {
       entry_schema = json::object();
     }
   }
-  strip_unique_items(top);
-  if (fast) {
-    rewrite_for_speed(top);
-  }
+  std::vector<std::string> refs;  // none: the top level's only refs were the entries'
+  prepare(top, fast, refs);
   compile_one(top, schema);
 }
 
-// `only`: when given, the definition's properties are cut down to these names while compiling.
+// Adds the definitions named in `names`, and those they refer to, prepared, to `prepared`.
+void add_definitions(const json& definitions, std::vector<std::string> names, bool fast,
+                     json& prepared) {
+  while (!names.empty()) {
+    const std::string name = std::move(names.back());
+    names.pop_back();
+    if (prepared.contains(name)) {
+      continue;
+    }
+    json definition = definitions.at(name);
+    prepare(definition, fast, names);
+    prepared[name] = std::move(definition);
+  }
+}
+
+// Compiles a section's definition. `only`: when given, its properties are cut down to these
+// names (see narrowed_fast).
 void compile_section(CompiledSchema& compiled, const char* definition, bool fast,
                      valijson::Schema& schema, const std::vector<std::string>* only = nullptr) {
   const std::lock_guard<std::mutex> lock(compiled.compile_mutex);
-  json& entry = fast ? compiled.fast_entry : compiled.exact_entry;
-  if (entry.is_null()) {
-    json definitions = compiled.document.at("definitions");
-    strip_unique_items(definitions);
-    if (fast) {
-      rewrite_for_speed(definitions);
+  const json& definitions = compiled.document.at("definitions");
+  // The definition itself is the compiled document's root, so its $refs resolve through the
+  // "definitions" moved in below.
+  json root = json::object();
+  for (const auto& [key, value] : definitions.at(definition).items()) {
+    if (key == "properties" && only != nullptr) {
+      json& kept = root[key] = json::object();
+      for (const std::string& name : *only) {
+        kept[name] = value.at(name);
+      }
+    } else {
+      root[key] = value;
     }
-    entry = json::object();
-    entry["definitions"] = std::move(definitions);
   }
-  entry["$ref"] = std::string("#/definitions/") + definition;
-  if (only == nullptr) {
-    compile_one(entry, schema);
-    return;
-  }
-  json& properties = entry.at("definitions").at(definition).at("properties");
-  json kept = json::object();
-  for (const std::string& name : *only) {
-    kept[name] = properties.at(name);
-  }
-  // Swapped in and back (even when compiling throws), so the shared copy is never changed.
-  properties.swap(kept);
+  std::vector<std::string> refs;
+  prepare(root, fast, refs);
+  json& prepared = fast ? compiled.fast_definitions : compiled.exact_definitions;
+  add_definitions(definitions, std::move(refs), fast, prepared);
+  // Moved in and back (even when compiling throws): the next section's compile uses them too.
+  root["definitions"] = std::move(prepared);
   struct Restore {
-    json& a;
-    json& b;
-    ~Restore() { a.swap(b); }
-  } restore{properties, kept};
-  compile_one(entry, schema);
+    json& prepared;
+    json& root;
+    ~Restore() { prepared = std::move(root.at("definitions")); }
+  } restore{prepared, root};
+  compile_one(root, schema);
 }
 
 // The schema for the yes/no pass over section `index`'s entries, given the keys they use.
 // A property's schema only applies when its key is present, so dropping those of keys no
 // entry uses changes no verdict, and a service that sets 6 of its 60-odd keys then compiles
 // a fraction of the service definition. Unknown keys still fail: the rewritten propertyNames
-// lists every name. Cached by the names kept, for the next file with the same ones.
+// lists the names kept, which include every name the entries use that the definition knows.
+// Cached by the names kept, for the next file with the same ones.
 const valijson::Schema& narrowed_fast(CompiledSchema& compiled, size_t index,
                                       const std::vector<std::string>& keys) {
-  const json& properties = compiled.document.at("definitions")
-                               .at(k_sections[index].definition)
-                               .value("properties", json::object());
+  const json& definition = compiled.document.at("definitions").at(k_sections[index].definition);
+  const auto properties = definition.find("properties");
+  if (properties == definition.end()) {
+    return compiled.sections[index].fast();
+  }
   std::vector<std::string> names;
   for (const std::string& key : keys) {
-    if (properties.contains(key)) {
+    if (properties->contains(key)) {
       names.push_back(key);
     }
   }
-  if (names.size() == properties.size()) {
+  if (names.size() == properties->size()) {
     return compiled.sections[index].fast();
   }
   const std::lock_guard<std::mutex> lock(compiled.narrowed_mutex);
