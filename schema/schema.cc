@@ -186,10 +186,10 @@ struct CompiledSchema {
   std::mutex compile_mutex;
   json fast_definitions = json::object();
   json exact_definitions = json::object();
-  // Fast section schemas whose definition keeps only the properties a file's entries use, by
-  // section and those names (see narrowed_fast).
+  // Fast section schemas narrowed to the keys a file's entries use, by section and those keys
+  // (see narrowed_fast).
   std::mutex narrowed_mutex;
-  std::map<std::pair<size_t, std::vector<std::string>>, std::unique_ptr<valijson::Schema>> narrowed;
+  std::map<std::pair<size_t, std::string>, std::unique_ptr<valijson::Schema>> narrowed;
 };
 
 // valijson copies what it needs out of `root` (enum values are frozen copies), so `root` may
@@ -236,25 +236,89 @@ void add_definitions(const json& definitions, std::vector<std::string> names, bo
   }
 }
 
-// Compiles a section's definition. `only`: when given, its properties are cut down to these
-// names (see narrowed_fast).
+// A copy of `schema` for documents whose mapping keys, place by place, are in `keys` (a tree:
+// {"k": {key: subtree}, "i": the subtree of a list's items}; null when no mapping or list is
+// there). A property's schema only applies where its key is present, so dropping those of
+// keys that never are changes no verdict; unknown keys still fail, since the rewritten
+// propertyNames lists the names kept, which include every known key present. Followed into
+// properties, oneOf/anyOf/allOf branches, `items` and $refs (inlined: each place gets its own
+// copy of a definition); other keywords are copied as they are.
+json narrow(const json& definitions, const json& schema, const json& keys, int refs_followed = 0) {
+  if (!schema.is_object()) {
+    return schema;
+  }
+  if (const auto ref = schema.find("$ref"); ref != schema.end() && schema.size() == 1) {
+    constexpr std::string_view prefix = "#/definitions/";
+    constexpr int k_max_refs = 16;  // a $ref cycle: stop inlining, leave it to valijson
+    if (refs_followed == k_max_refs) {
+      return schema;
+    }
+    const std::string name = ref->get<std::string>().substr(prefix.size());
+    return narrow(definitions, definitions.at(name), keys, refs_followed + 1);
+  }
+  static const json k_none;
+  auto sub = [&](const char* kind, const std::string& key) -> const json& {
+    if (!keys.is_object()) {
+      return k_none;
+    }
+    const auto found = keys.find(kind);
+    if (found == keys.end()) {
+      return k_none;
+    }
+    if (key.empty()) {
+      return *found;
+    }
+    const auto child = found->find(key);
+    return child == found->end() ? k_none : *child;
+  };
+  json out = json::object();
+  for (const auto& [key, value] : schema.items()) {
+    if (key == "properties" && value.is_object()) {
+      json& kept = out[key] = json::object();
+      const json& present = sub("k", "");
+      for (const auto& [name, property] : value.items()) {
+        if (present.is_object() && present.contains(name)) {
+          kept[name] = narrow(definitions, property, sub("k", name));
+        }
+      }
+    } else if ((key == "oneOf" || key == "anyOf" || key == "allOf") && value.is_array()) {
+      json& branches = out[key] = json::array();
+      for (const json& branch : value) {
+        branches.push_back(narrow(definitions, branch, keys));
+      }
+    } else if (key == "items" && value.is_object()) {
+      out[key] = narrow(definitions, value, sub("i", ""));
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+// The keys `node` uses, place by place, added to `tree` (see narrow).
+void collect_keys(const SNode& node, json& tree) {
+  if (node.is_mapping()) {
+    json& keys = tree["k"];
+    for (const SEntry& entry : node.entries) {
+      collect_keys(entry.value, keys[entry.key]);
+    }
+  } else if (node.is_sequence()) {
+    json& items = tree["i"];
+    for (const SNode& item : node.items) {
+      collect_keys(item, items);
+    }
+  }
+}
+
+// Compiles a section's definition, narrowed to `keys` when given (see narrow).
 void compile_section(CompiledSchema& compiled, const char* definition, bool fast,
-                     valijson::Schema& schema, const std::vector<std::string>* only = nullptr) {
+                     valijson::Schema& schema, const json* keys = nullptr) {
   const std::lock_guard<std::mutex> lock(compiled.compile_mutex);
   const json& definitions = compiled.document.at("definitions");
   // The definition itself is the compiled document's root, so its $refs resolve through the
   // "definitions" moved in below.
-  json root = json::object();
-  for (const auto& [key, value] : definitions.at(definition).items()) {
-    if (key == "properties" && only != nullptr) {
-      json& kept = root[key] = json::object();
-      for (const std::string& name : *only) {
-        kept[name] = value.at(name);
-      }
-    } else {
-      root[key] = value;
-    }
-  }
+  json root = keys != nullptr ? narrow(definitions, definitions.at(definition), *keys)
+                              : definitions.at(definition);
   std::vector<std::string> refs;
   prepare(root, fast, refs);
   json& prepared = fast ? compiled.fast_definitions : compiled.exact_definitions;
@@ -269,33 +333,15 @@ void compile_section(CompiledSchema& compiled, const char* definition, bool fast
   compile_one(root, schema);
 }
 
-// The schema for the yes/no pass over section `index`'s entries, given the keys they use.
-// A property's schema only applies when its key is present, so dropping those of keys no
-// entry uses changes no verdict, and a service that sets 6 of its 60-odd keys then compiles
-// a fraction of the service definition. Unknown keys still fail: the rewritten propertyNames
-// lists the names kept, which include every name the entries use that the definition knows.
-// Cached by the names kept, for the next file with the same ones.
-const valijson::Schema& narrowed_fast(CompiledSchema& compiled, size_t index,
-                                      const std::vector<std::string>& keys) {
-  const json& definition = compiled.document.at("definitions").at(k_sections[index].definition);
-  const auto properties = definition.find("properties");
-  if (properties == definition.end()) {
-    return compiled.sections[index].fast();
-  }
-  std::vector<std::string> names;
-  for (const std::string& key : keys) {
-    if (properties->contains(key)) {
-      names.push_back(key);
-    }
-  }
-  if (names.size() == properties->size()) {
-    return compiled.sections[index].fast();
-  }
+// The schema for the yes/no pass over the entries of section `index` whose keys are `keys`
+// (see narrow): a service that sets a few of the definition's keys, and a few of deploy's,
+// compiles a fraction of it. Cached by section and keys, for the next file with the same ones.
+const valijson::Schema& narrowed_fast(CompiledSchema& compiled, size_t index, const json& keys) {
   const std::lock_guard<std::mutex> lock(compiled.narrowed_mutex);
-  std::unique_ptr<valijson::Schema>& schema = compiled.narrowed[{index, names}];
+  std::unique_ptr<valijson::Schema>& schema = compiled.narrowed[{index, keys.dump()}];
   if (schema == nullptr) {
     auto fresh = std::make_unique<valijson::Schema>();
-    compile_section(compiled, k_sections[index].definition, true, *fresh, &names);
+    compile_section(compiled, k_sections[index].definition, true, *fresh, &keys);
     schema = std::move(fresh);
   }
   return *schema;
@@ -1130,16 +1176,12 @@ void validate_schema(const SNode& root, Diagnostics& diags) {
       if (map == nullptr || !map->is_mapping()) {
         continue;
       }
-      std::vector<std::string> keys;  // every key the checked entries use, sorted, once
+      json keys;  // the keys the checked entries use, place by place (see narrow)
       for (const SEntry& entry : map->entries) {
-        if (is_valid_name(entry.key) && entry.value.is_mapping()) {
-          for (const SEntry& field : entry.value.entries) {
-            keys.push_back(field.key);
-          }
+        if (is_valid_name(entry.key)) {
+          collect_keys(entry.value, keys);
         }
       }
-      std::sort(keys.begin(), keys.end());
-      keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
       const valijson::Schema* quick = nullptr;  // compiled when the first entry needs it
       for (const SEntry& entry : map->entries) {
         if (!is_valid_name(entry.key)) {

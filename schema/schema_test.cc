@@ -526,6 +526,28 @@ TEST(Schema, VerdictsDoNotDependOnTheKeysOfFilesCheckedBefore) {
   EXPECT_THAT(check(std::string(k_web) + "    replicas: 2\n"),
               ElementsAre("5:5: STK050 services.web has no key 'replicas' (extension keys must "
                           "start with 'x-')"));
+
+  // Narrowed place by place: nested mappings, list items, oneOf branches. The open mappings
+  // (no additionalProperties: false) matter most: there a dropped property would let a bad
+  // value through instead of failing on an unknown key.
+  EXPECT_THAT(check(std::string(k_web) + "    deploy:\n      replicas: 2\n      mode: bogus\n"),
+              ElementsAre("7:13: STK052 services.web.deploy.mode must be one of 'replicated', "
+                          "'global', 'replicated-job' or 'global-job', not 'bogus'",
+                          "7:13: note: stackc is stricter than docker stack deploy here: docker "
+                          "accepts any string here and fails half-way through the deploy with "
+                          "'unknown mode'."));
+  EXPECT_THAT(check(std::string(k_web) + "    secrets:\n      - source: s\n"), IsEmpty());
+  EXPECT_THAT(check(std::string(k_web) + "    secrets:\n      - source: s\n        mode: x\n"),
+              ElementsAre("7:15: STK051 services.web.secrets[0].mode must be a number, not a "
+                          "string"));
+  EXPECT_THAT(check(std::string(k_web) + "    volumes:\n      - type: tmpfs\n        target: /t\n"
+                                         "        tmpfs:\n          size: x\n"),
+              ElementsAre("9:17: STK051 services.web.volumes[0].tmpfs.size must be an integer, "
+                          "not a string"));
+  EXPECT_THAT(check(std::string(k_web) + "    deploy:\n      resources:\n        limits:\n"
+                                         "          memory: 1\n"),
+              ElementsAre("8:19: STK051 services.web.deploy.resources.limits.memory must be a "
+                          "string, not an integer"));
 }
 
 TEST(Schema, RepeatsAreReportedOnceAndNotInsideBadNames) {
