@@ -70,19 +70,8 @@ constexpr std::string_view k_stricter_prefix = "Stricter than docker";
 //     -> propertyNames {pattern: p} + additionalProperties S
 // Other shapes are left alone. Only a part that fails is checked again, against the schema as
 // written, to collect errors whose places and wording match the file.
+// This is the step for one schema object (its children are done by prepare).
 void rewrite_for_speed(json& schema) {
-  if (schema.is_array()) {
-    for (json& item : schema) {
-      rewrite_for_speed(item);
-    }
-    return;
-  }
-  if (!schema.is_object()) {
-    return;
-  }
-  for (auto& [key, value] : schema.items()) {
-    rewrite_for_speed(value);
-  }
   const auto patterns = schema.find("patternProperties");
   const auto additional = schema.find("additionalProperties");
   if (patterns == schema.end() || !patterns->is_object() || additional == schema.end() ||
@@ -118,25 +107,36 @@ void rewrite_for_speed(json& schema) {
   }
 }
 
+// Makes a copy of (part of) the schema ready for valijson, and adds the names of the
+// definitions it refers to to `refs`.
 // valijson checks uniqueItems by comparing every pair and, when collecting, reports every equal
 // pair: a list of 10 000 equal strings would take seconds and gigabytes. Neither compiled
 // variant has it; PartValidator::check_unique does it in O(n log n) from the schema as written.
-void strip_unique_items(json& schema) {
+// The fast variant is also rewritten (see rewrite_for_speed).
+void prepare(json& schema, bool fast, std::vector<std::string>& refs) {
   if (schema.is_array()) {
     for (json& item : schema) {
-      strip_unique_items(item);
+      prepare(item, fast, refs);
     }
-  } else if (schema.is_object()) {
-    schema.erase("uniqueItems");
-    for (auto& [key, value] : schema.items()) {
-      strip_unique_items(value);
-    }
+    return;
+  }
+  if (!schema.is_object()) {
+    return;
+  }
+  schema.erase("uniqueItems");
+  if (const auto ref = schema.find("$ref"); ref != schema.end() && ref->is_string()) {
+    constexpr std::string_view prefix = "#/definitions/";
+    refs.push_back(ref->get<std::string>().substr(prefix.size()));
+  }
+  for (json& value : schema) {
+    prepare(value, fast, refs);
+  }
+  if (fast) {
+    rewrite_for_speed(schema);
   }
 }
 
 // What a schema node stands for once $ref is followed and oneOf split into its branches.
-using Expansions = std::unordered_map<const json*, std::vector<const json*>>;
-
 void expand_schema(const json& document, const json& schema, std::vector<const json*>& out) {
   const json* current = &schema;
   for (auto ref = current->find("$ref"); ref != current->end(); ref = current->find("$ref")) {
@@ -152,35 +152,20 @@ void expand_schema(const json& document, const json& schema, std::vector<const j
   out.push_back(current);
 }
 
-// Expands every object of the schema document once, so lookups while walking a stack file cost
-// one hash lookup instead of string work for each $ref.
-void expand_all(const json& document, const json& node, Expansions& out) {
-  if (node.is_object()) {
-    expand_schema(document, node, out[&node]);
-  }
-  if (node.is_structured()) {
-    for (const json& child : node) {
-      expand_all(document, child, out);
-    }
-  }
-}
-
-// One compiled schema, in both variants. The exact one is compiled on first use: most runs
-// only meet valid files, and compiling costs more than validating a small stack.
-// Both are compiled on first use, so a file without configs never pays for their schema.
+// One compiled schema, in both variants, each compiled on first use: most runs only meet valid
+// files (so never need the exact one), and a file without configs never pays for their schema.
 struct SchemaPair {
   // Rewritten: for the yes/no pass.
   const valijson::Schema& fast() const {
-    std::call_once(m_fast_once, [this] { m_compile_fast(m_fast); });
+    std::call_once(m_fast_once, [this] { m_compile(true, m_fast); });
     return m_fast;
   }
   // As written: for collecting errors.
   const valijson::Schema& exact() const {
-    std::call_once(m_exact_once, [this] { m_compile_exact(m_exact); });
+    std::call_once(m_exact_once, [this] { m_compile(false, m_exact); });
     return m_exact;
   }
-  std::function<void(valijson::Schema&)> m_compile_fast;
-  std::function<void(valijson::Schema&)> m_compile_exact;
+  std::function<void(bool fast, valijson::Schema&)> m_compile;
   mutable std::once_flag m_fast_once;
   mutable std::once_flag m_exact_once;
   mutable valijson::Schema m_fast;
@@ -191,40 +176,179 @@ struct SchemaPair {
 // valijson schemas for the top level and for each section's definition.
 struct CompiledSchema {
   json document;
-  // For each schema node of `document`: whether a uniqueItems can apply at or below it, so
-  // that check_unique skips the parts of a document where no list must be unique.
-  std::unordered_map<const json*, bool> reaches_unique;
-  Expansions expansions;
-  json exact_document;  // `document` without uniqueItems, which we check ourselves
-  json fast_document;   // `exact_document` rewritten for speed (see rewrite_for_speed)
   SchemaPair top;
   std::array<SchemaPair, k_sections.size()> sections;
+  // {"$ref": each section's definition}: where the message writer starts for an entry. Kept
+  // here because SchemaLookup remembers schema nodes by address.
+  std::array<json, k_sections.size()> section_refs;
+  // The definitions the sections compiled so far refer to, prepared for each variant (see
+  // prepare): each is copied and prepared once, and only when a compile needs it.
+  std::mutex compile_mutex;
+  json fast_definitions = json::object();
+  json exact_definitions = json::object();
+  // Fast section schemas narrowed to the keys a file's entries use, by section and those keys
+  // (see narrowed_fast).
+  std::mutex narrowed_mutex;
+  std::map<std::pair<size_t, std::string>, std::unique_ptr<valijson::Schema>> narrowed;
 };
 
-void compile_one(const json& whole, const std::optional<json>& definition,
-                 valijson::Schema& schema) {
+// valijson copies what it needs out of `root` (enum values are frozen copies), so `root` may
+// change once this returns.
+void compile_one(const json& root, valijson::Schema& schema) {
   valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
-  if (!definition) {
-    valijson::adapters::NlohmannJsonAdapter adapter(whole);
-    parser.populateSchema(adapter, schema);
-    return;
-  }
-  const json entry_schema = {{"$ref", *definition}, {"definitions", whole.at("definitions")}};
-  valijson::adapters::NlohmannJsonAdapter adapter(entry_schema);
+  valijson::adapters::NlohmannJsonAdapter adapter(root);
   parser.populateSchema(adapter, schema);
 }
 
-// Both documents must outlive `out` (they are the process-wide compiled schema's).
-void compile_pair(const json& document, const json& fast_document,
-                  const std::optional<json>& definition, SchemaPair& out) {
-  out.m_compile_fast = [&fast_document, definition](valijson::Schema& schema) {
-    compile_one(fast_document, definition, schema);
-  };
-  out.m_compile_exact = [&document, definition](valijson::Schema& schema) {
-    compile_one(document, definition, schema);
-  };
+// The top level's schema, for a document whose section entries are all {} (validate_schema
+// checks each entry on its own). Their schemas become {} too, so that compiling the top level
+// does not compile the service definition a second time; {} passes every section definition
+// as written, so no verdict changes.
+void compile_top(const json& document, bool fast, valijson::Schema& schema) {
+  json top = json::object();
+  for (const auto& [key, value] : document.items()) {
+    if (key != "definitions") {
+      top[key] = value;
+    }
+  }
+  for (const Section& section : k_sections) {
+    for (json& entry_schema : top.at("properties").at(section.key).at("patternProperties")) {
+      entry_schema = json::object();
+    }
+  }
+  std::vector<std::string> refs;  // none: the top level's only refs were the entries'
+  prepare(top, fast, refs);
+  compile_one(top, schema);
 }
 
+// Adds the definitions named in `names`, and those they refer to, prepared, to `prepared`.
+void add_definitions(const json& definitions, std::vector<std::string> names, bool fast,
+                     json& prepared) {
+  while (!names.empty()) {
+    const std::string name = std::move(names.back());
+    names.pop_back();
+    if (prepared.contains(name)) {
+      continue;
+    }
+    json definition = definitions.at(name);
+    prepare(definition, fast, names);
+    prepared[name] = std::move(definition);
+  }
+}
+
+// A copy of `schema` for documents whose mapping keys, place by place, are in `keys` (a tree:
+// {"k": {key: subtree}, "i": the subtree of a list's items}; null when no mapping or list is
+// there). A property's schema only applies where its key is present, so dropping those of
+// keys that never are changes no verdict; unknown keys still fail, since the rewritten
+// propertyNames lists the names kept, which include every known key present. Followed into
+// properties, oneOf/anyOf/allOf branches, `items` and $refs (inlined: each place gets its own
+// copy of a definition); other keywords are copied as they are.
+json narrow(const json& definitions, const json& schema, const json& keys, int refs_followed = 0) {
+  if (!schema.is_object()) {
+    return schema;
+  }
+  if (const auto ref = schema.find("$ref"); ref != schema.end() && schema.size() == 1) {
+    constexpr std::string_view prefix = "#/definitions/";
+    constexpr int k_max_refs = 16;  // a $ref cycle: stop inlining, leave it to valijson
+    if (refs_followed == k_max_refs) {
+      return schema;
+    }
+    const std::string name = ref->get<std::string>().substr(prefix.size());
+    return narrow(definitions, definitions.at(name), keys, refs_followed + 1);
+  }
+  static const json k_none;
+  auto sub = [&](const char* kind, const std::string& key) -> const json& {
+    if (!keys.is_object()) {
+      return k_none;
+    }
+    const auto found = keys.find(kind);
+    if (found == keys.end()) {
+      return k_none;
+    }
+    if (key.empty()) {
+      return *found;
+    }
+    const auto child = found->find(key);
+    return child == found->end() ? k_none : *child;
+  };
+  json out = json::object();
+  for (const auto& [key, value] : schema.items()) {
+    if (key == "properties" && value.is_object()) {
+      json& kept = out[key] = json::object();
+      const json& present = sub("k", "");
+      for (const auto& [name, property] : value.items()) {
+        if (present.is_object() && present.contains(name)) {
+          kept[name] = narrow(definitions, property, sub("k", name));
+        }
+      }
+    } else if ((key == "oneOf" || key == "anyOf" || key == "allOf") && value.is_array()) {
+      json& branches = out[key] = json::array();
+      for (const json& branch : value) {
+        branches.push_back(narrow(definitions, branch, keys));
+      }
+    } else if (key == "items" && value.is_object()) {
+      out[key] = narrow(definitions, value, sub("i", ""));
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+// The keys `node` uses, place by place, added to `tree` (see narrow).
+void collect_keys(const SNode& node, json& tree) {
+  if (node.is_mapping()) {
+    json& keys = tree["k"];
+    for (const SEntry& entry : node.entries) {
+      collect_keys(entry.value, keys[entry.key]);
+    }
+  } else if (node.is_sequence()) {
+    json& items = tree["i"];
+    for (const SNode& item : node.items) {
+      collect_keys(item, items);
+    }
+  }
+}
+
+// Compiles a section's definition, narrowed to `keys` when given (see narrow).
+void compile_section(CompiledSchema& compiled, const char* definition, bool fast,
+                     valijson::Schema& schema, const json* keys = nullptr) {
+  const std::lock_guard<std::mutex> lock(compiled.compile_mutex);
+  const json& definitions = compiled.document.at("definitions");
+  // The definition itself is the compiled document's root, so its $refs resolve through the
+  // "definitions" moved in below.
+  json root = keys != nullptr ? narrow(definitions, definitions.at(definition), *keys)
+                              : definitions.at(definition);
+  std::vector<std::string> refs;
+  prepare(root, fast, refs);
+  json& prepared = fast ? compiled.fast_definitions : compiled.exact_definitions;
+  add_definitions(definitions, std::move(refs), fast, prepared);
+  // Moved in and back (even when compiling throws): the next section's compile uses them too.
+  root["definitions"] = std::move(prepared);
+  struct Restore {
+    json& prepared;
+    json& root;
+    ~Restore() { prepared = std::move(root.at("definitions")); }
+  } restore{prepared, root};
+  compile_one(root, schema);
+}
+
+// The schema for the yes/no pass over the entries of section `index` whose keys are `keys`
+// (see narrow): a service that sets a few of the definition's keys, and a few of deploy's,
+// compiles a fraction of it. Cached by section and keys, for the next file with the same ones.
+const valijson::Schema& narrowed_fast(CompiledSchema& compiled, size_t index, const json& keys) {
+  const std::lock_guard<std::mutex> lock(compiled.narrowed_mutex);
+  std::unique_ptr<valijson::Schema>& schema = compiled.narrowed[{index, keys.dump()}];
+  if (schema == nullptr) {
+    auto fresh = std::make_unique<valijson::Schema>();
+    compile_section(compiled, k_sections[index].definition, true, *fresh, &keys);
+    schema = std::move(fresh);
+  }
+  return *schema;
+}
+
+// Whether a uniqueItems can apply at or below `schema`. Stops at the first yes: a file only
+// asks about the nodes it reaches, and most of those reach a uniqueItems quickly.
 bool compute_reaches_unique(const json& schema, const json& document,
                             std::unordered_map<const json*, bool>& memo) {
   if (!schema.is_object()) {
@@ -233,50 +357,60 @@ bool compute_reaches_unique(const json& schema, const json& document,
   if (const auto it = memo.find(&schema); it != memo.end()) {
     return it->second;
   }
-  memo[&schema] = false;  // guards against a $ref cycle
-  bool result = schema.value("uniqueItems", false);
-  if (const auto ref = schema.find("$ref"); ref != schema.end()) {
-    constexpr std::string_view prefix = "#/definitions/";
-    const std::string name = ref->get<std::string>().substr(prefix.size());
-    result = compute_reaches_unique(document.at("definitions").at(name), document, memo) || result;
-  }
-  for (const char* key : {"oneOf", "anyOf", "allOf", "properties", "patternProperties"}) {
-    if (const auto children = schema.find(key); children != schema.end()) {
-      for (const json& child : *children) {
-        result = compute_reaches_unique(child, document, memo) || result;
+  // A $ref cycle meets this guess: yes only costs a longer walk, no could skip a check.
+  memo[&schema] = true;
+  auto reaches = [&] {
+    if (schema.value("uniqueItems", false)) {
+      return true;
+    }
+    if (const auto ref = schema.find("$ref"); ref != schema.end()) {
+      constexpr std::string_view prefix = "#/definitions/";
+      const std::string name = ref->get<std::string>().substr(prefix.size());
+      if (compute_reaches_unique(document.at("definitions").at(name), document, memo)) {
+        return true;
       }
     }
-  }
-  for (const char* key : {"additionalProperties", "items"}) {
-    if (const auto child = schema.find(key); child != schema.end()) {
-      result = compute_reaches_unique(*child, document, memo) || result;
+    for (const char* key : {"oneOf", "anyOf", "allOf", "properties", "patternProperties"}) {
+      if (const auto children = schema.find(key); children != schema.end()) {
+        for (const json& child : *children) {
+          if (compute_reaches_unique(child, document, memo)) {
+            return true;
+          }
+        }
+      }
     }
-  }
+    for (const char* key : {"additionalProperties", "items"}) {
+      if (const auto child = schema.find(key); child != schema.end()) {
+        if (compute_reaches_unique(*child, document, memo)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  };
+  const bool result = reaches();
   memo[&schema] = result;
   return result;
 }
 
-const CompiledSchema& compiled_schema() {
+CompiledSchema& compiled_schema() {
   // C++11 guarantees this runs once even with concurrent callers. If it throws (a broken embedded
   // schema, which the tests rule out), the next call tries again.
   // Never destroyed: freeing the JSON trees and compiled schemas at exit cost a tenth of a
   // small lint run, and the process is ending anyway.
-  static const CompiledSchema* const compiled = [] {
+  static CompiledSchema* const compiled = [] {
     auto result = std::make_unique<CompiledSchema>();
     result->document = json::parse(compose_schema_json());
-    expand_all(result->document, result->document, result->expansions);
-    compute_reaches_unique(result->document, result->document, result->reaches_unique);
-    for (const json& definition : result->document.at("definitions")) {
-      compute_reaches_unique(definition, result->document, result->reaches_unique);
-    }
-    result->exact_document = result->document;
-    strip_unique_items(result->exact_document);
-    result->fast_document = result->exact_document;
-    rewrite_for_speed(result->fast_document);
-    compile_pair(result->exact_document, result->fast_document, std::nullopt, result->top);
+    CompiledSchema* const self = result.get();  // never destroyed, see above
+    self->top.m_compile = [self](bool fast, valijson::Schema& schema) {
+      compile_top(self->document, fast, schema);
+    };
     for (size_t i = 0; i < k_sections.size(); ++i) {
-      const json ref = std::string("#/definitions/") + k_sections[i].definition;
-      compile_pair(result->exact_document, result->fast_document, ref, result->sections[i]);
+      const char* definition = k_sections[i].definition;
+      self->section_refs[i] = {{"$ref", std::string("#/definitions/") + definition}};
+      self->sections[i].m_compile = [self, definition](bool fast, valijson::Schema& schema) {
+        compile_section(*self, definition, fast, schema);
+      };
     }
     return result.release();
   }();
@@ -378,16 +512,25 @@ std::optional<Place> walk(const Place& start, const std::vector<std::string>& se
 
 class SchemaLookup {
  public:
-  SchemaLookup(const json& document, const Expansions& expansions)
-      : m_document(document), m_expansions(expansions) {}
+  explicit SchemaLookup(const json& document) : m_document(document) {}
 
-  // Adds `schema` to `out`, following $ref and splitting oneOf into its branches.
+  // Adds `schema` to `out`, following $ref and splitting oneOf into its branches. Remembered by
+  // address (so `schema` must live in the process-wide CompiledSchema), so that a big file pays
+  // the string work of each $ref once. The memos live as long as one
+  // validate_schema call: threads share nothing, and a run pays only for the nodes it meets.
   void expand(const json& schema, std::vector<const json*>& out) const {
-    if (const auto it = m_expansions.find(&schema); it != m_expansions.end()) {
-      out.insert(out.end(), it->second.begin(), it->second.end());
-      return;
+    auto it = m_expansions.find(&schema);
+    if (it == m_expansions.end()) {
+      std::vector<const json*> expanded;
+      expand_schema(m_document, schema, expanded);
+      it = m_expansions.emplace(&schema, std::move(expanded)).first;
     }
-    expand_schema(m_document, schema, out);
+    out.insert(out.end(), it->second.begin(), it->second.end());
+  }
+
+  // Whether a uniqueItems can apply at or below `schema` (so check_unique may skip it).
+  bool reaches_unique(const json& schema) const {
+    return compute_reaches_unique(schema, m_document, m_reaches_unique);
   }
 
   // The schemas for the child `segment` of `parent`, given the schemas for `parent`.
@@ -450,7 +593,8 @@ class SchemaLookup {
 
  private:
   const json& m_document;
-  const Expansions& m_expansions;
+  mutable std::unordered_map<const json*, std::vector<const json*>> m_expansions;
+  mutable std::unordered_map<const json*, bool> m_reaches_unique;
   mutable std::map<std::string, std::regex> m_regexes;
 };
 
@@ -682,26 +826,37 @@ std::string stricter_note(const std::vector<const json*>& schemas) {
   return {};
 }
 
+bool is_valid_name(std::string_view name) {
+  if (name.empty()) {
+    return false;
+  }
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
+  });
+}
+
 // Validates one part of the document (the top level, or one section entry) and adds findings.
 class PartValidator {
  public:
   PartValidator(const CompiledSchema& schema, valijson::Validator& validator,
                 std::vector<Finding>& findings)
-      : m_validator(validator),
-        m_lookup(schema.document, schema.expansions),
-        m_reaches_unique(schema.reaches_unique),
-        m_out(findings) {}
+      : m_validator(validator), m_lookup(schema.document), m_out(findings) {}
 
-  void run(const SchemaPair& compiled, const json& root_schema, const json& value,
-           const Place& start) {
+  // `quick`: the schema for the yes/no pass (compiled.fast() or one narrowed to the part's keys).
+  // `top_level`: the part is the top level, whose section entries with good names get runs of
+  // their own (see validate_schema).
+  void run(const valijson::Schema& quick, const SchemaPair& compiled, const json& root_schema,
+           const json& value, const Place& start, bool top_level = false) {
     std::vector<const json*> schemas;
     m_lookup.expand(root_schema, schemas);
     std::vector<std::string> segments;
+    m_top_level = top_level;
     check_unique(schemas, *start.node, start, segments);
 
     valijson::adapters::NlohmannJsonAdapter adapter(value);
     // Most parts are valid: check without collecting first, which stops at the first failure.
-    if (m_validator.validate(compiled.fast(), adapter, nullptr)) {
+    if (m_validator.validate(quick, adapter, nullptr)) {
       return;
     }
     valijson::ValidationResults results;
@@ -760,14 +915,19 @@ class PartValidator {
     }
     const std::vector<const json*> fitting = keep_admitting(schemas, node);
     const bool may_apply = std::any_of(fitting.begin(), fitting.end(), [&](const json* schema) {
-      const auto it = m_reaches_unique.find(schema);
-      return it == m_reaches_unique.end() || it->second;
+      return m_lookup.reaches_unique(*schema);
     });
     if (!may_apply) {
       return;
     }
     if (node.is_mapping()) {
+      const bool section = m_top_level && segments.size() == 1 &&
+                           std::any_of(k_sections.begin(), k_sections.end(),
+                                       [&](const Section& s) { return segments[0] == s.key; });
       for (const SEntry& entry : node.entries) {
+        if (section && is_valid_name(entry.key)) {
+          continue;  // its own run checks it: walking it here too only doubled the work
+        }
         segments.push_back(entry.key);
         check_unique(m_lookup.child(fitting, node, entry.key), entry.value, start, segments);
         segments.pop_back();
@@ -978,26 +1138,16 @@ class PartValidator {
 
   valijson::Validator& m_validator;
   SchemaLookup m_lookup;
-  const std::unordered_map<const json*, bool>& m_reaches_unique;
   std::vector<Finding>& m_out;
+  bool m_top_level = false;
 };
-
-bool is_valid_name(std::string_view name) {
-  if (name.empty()) {
-    return false;
-  }
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-           c == '_' || c == '-';
-  });
-}
 
 }  // namespace
 
 void validate_schema(const SNode& root, Diagnostics& diags) {
   std::vector<Finding> findings;
   try {
-    const CompiledSchema& schema = compiled_schema();
+    CompiledSchema& schema = compiled_schema();
     // One validator per call: it caches compiled regexes and is not safe to share.
     valijson::Validator validator;
     PartValidator part(schema, validator, findings);
@@ -1016,7 +1166,8 @@ void validate_schema(const SNode& root, Diagnostics& diags) {
         top[entry.key] = to_json(entry.value);
       }
     }
-    part.run(schema.top, schema.document, top, Place{&root, nullptr, ""});
+    part.run(schema.top.fast(), schema.top, schema.document, top, Place{&root, nullptr, ""},
+             /*top_level=*/true);
 
     // Each entry on its own, against its definition. Entries with a bad name were reported
     // above, and like the reference we do not look inside them.
@@ -1025,14 +1176,22 @@ void validate_schema(const SNode& root, Diagnostics& diags) {
       if (map == nullptr || !map->is_mapping()) {
         continue;
       }
-      const json entry_schema = {
-          {"$ref", std::string("#/definitions/") + k_sections[i].definition}};
+      json keys;  // the keys the checked entries use, place by place (see narrow)
+      for (const SEntry& entry : map->entries) {
+        if (is_valid_name(entry.key)) {
+          collect_keys(entry.value, keys);
+        }
+      }
+      const valijson::Schema* quick = nullptr;  // compiled when the first entry needs it
       for (const SEntry& entry : map->entries) {
         if (!is_valid_name(entry.key)) {
           continue;
         }
+        if (quick == nullptr) {
+          quick = &narrowed_fast(schema, i, keys);
+        }
         std::string path = std::string(k_sections[i].key) + "." + entry.key;
-        part.run(schema.sections[i], entry_schema, to_json(entry.value),
+        part.run(*quick, schema.sections[i], schema.section_refs[i], to_json(entry.value),
                  Place{&entry.value, &entry, std::move(path)});
       }
     }

@@ -484,6 +484,83 @@ configs:
     template_driver: golang
 )";
 
+TEST(Schema, EveryKindOfEntryMayBeEmpty) {
+  // The top-level pass sees each section entry as {} and so compiles {} in place of the
+  // entries' definitions: that is only right while {} passes every one of them.
+  EXPECT_THAT(check("version: \"3.9\"\nservices:\n  web: {}\nnetworks:\n  n: {}\nvolumes:\n"
+                    "  v: {}\nsecrets:\n  s: {}\nconfigs:\n  c: {}\n"),
+              IsEmpty());
+}
+
+TEST(Schema, EachSectionIsCheckedAgainstItsOwnDefinition) {
+  // Every section's entries, in one file: a mistake in the last one is described from the
+  // configs definition, not from one met before it.
+  EXPECT_THAT(check(std::string(k_web) + "networks:\n  n: {}\nvolumes:\n  v: {}\nsecrets:\n"
+                                         "  s:\n    file: ./s\nconfigs:\n  c:\n    file: ./c\n"
+                                         "    template_driver: jinja2\n"),
+              ElementsAre("15:22: STK052 configs.c.template_driver must be 'golang', not 'jinja2'",
+                          "15:22: note: stackc is stricter than docker stack deploy here: swarmkit "
+                          "knows only golang and fails every task otherwise."));
+}
+
+TEST(Schema, VerdictsDoNotDependOnTheKeysOfFilesCheckedBefore) {
+  // The yes/no pass compiles each section's definition with only the properties the file's
+  // entries use, cached by those names: a later file with other or fewer keys must still be
+  // judged by the whole definition.
+  EXPECT_THAT(check(k_web), IsEmpty());
+  EXPECT_THAT(check(std::string(k_web) + "    deploy:\n      replicas: x\n"),
+              ElementsAre("6:17: STK051 services.web.deploy.replicas must be an integer, not a "
+                          "string"));
+  EXPECT_THAT(check(std::string(k_web) + "    imagee: nginx\n    x-ok: 1\n"),
+              ElementsAre("5:5: STK050 services.web has no key 'imagee'; did you mean 'image'?"));
+  EXPECT_THAT(check(std::string(k_web) + "    deploy:\n      replicas: 2\n"), IsEmpty());
+  // Keys of one entry narrow the schema for all: each entry is still checked in full.
+  EXPECT_THAT(check(std::string(k_web) + "    deploy:\n      replicas: 2\n  db:\n"
+                                         "    image: postgres\n    deploy: {replicas: y}\n"
+                                         "    ports: [1, 1]\n"),
+              ElementsAre("9:24: STK051 services.db.deploy.replicas must be an integer, not a "
+                          "string",
+                          "10:16: STK054 services.db.ports[1] repeats an earlier item ('1'); the "
+                          "items of services.db.ports must be unique"));
+  // A key that is only a property's name elsewhere is still unknown here.
+  EXPECT_THAT(check(std::string(k_web) + "    replicas: 2\n"),
+              ElementsAre("5:5: STK050 services.web has no key 'replicas' (extension keys must "
+                          "start with 'x-')"));
+
+  // Narrowed place by place: nested mappings, list items, oneOf branches. The open mappings
+  // (no additionalProperties: false) matter most: there a dropped property would let a bad
+  // value through instead of failing on an unknown key.
+  EXPECT_THAT(check(std::string(k_web) + "    deploy:\n      replicas: 2\n      mode: bogus\n"),
+              ElementsAre("7:13: STK052 services.web.deploy.mode must be one of 'replicated', "
+                          "'global', 'replicated-job' or 'global-job', not 'bogus'",
+                          "7:13: note: stackc is stricter than docker stack deploy here: docker "
+                          "accepts any string here and fails half-way through the deploy with "
+                          "'unknown mode'."));
+  EXPECT_THAT(check(std::string(k_web) + "    secrets:\n      - source: s\n"), IsEmpty());
+  EXPECT_THAT(check(std::string(k_web) + "    secrets:\n      - source: s\n        mode: x\n"),
+              ElementsAre("7:15: STK051 services.web.secrets[0].mode must be a number, not a "
+                          "string"));
+  EXPECT_THAT(check(std::string(k_web) + "    volumes:\n      - type: tmpfs\n        target: /t\n"
+                                         "        tmpfs:\n          size: x\n"),
+              ElementsAre("9:17: STK051 services.web.volumes[0].tmpfs.size must be an integer, "
+                          "not a string"));
+  EXPECT_THAT(check(std::string(k_web) + "    deploy:\n      resources:\n        limits:\n"
+                                         "          memory: 1\n"),
+              ElementsAre("8:19: STK051 services.web.deploy.resources.limits.memory must be a "
+                          "string, not an integer"));
+}
+
+TEST(Schema, RepeatsAreReportedOnceAndNotInsideBadNames) {
+  // Like the reference, nothing inside an entry with a bad name is checked; a good entry's
+  // lists are checked by its own run (the top level's no longer walks them a second time).
+  EXPECT_THAT(check("version: \"3.9\"\nservices:\n  \"we b\":\n    image: nginx\n"
+                    "    cap_add: [A, A]\n  ok:\n    image: nginx\n    cap_add: [B, B]\n"),
+              ElementsAre("3:3: STK055 'we b' is not a valid name in services: use only letters, "
+                          "digits, '.', '_' and '-'",
+                          "8:18: STK054 services.ok.cap_add[1] repeats an earlier item ('B'); "
+                          "the items of services.ok.cap_add must be unique"));
+}
+
 TEST(Schema, BigValidStackHasNoError) { EXPECT_THAT(check(k_big_stack), IsEmpty()); }
 
 TEST(Schema, ValidatesInParallel) {
