@@ -389,6 +389,10 @@ int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
   if (result.error) {
     summary();
     size_t made = result.created + result.updated + result.removed;
+    if (options.wait && !plan.removals.empty()) {
+      error_line(
+          fmt::format("the {} removal(s) of this deploy were not made", plan.removals.size()));
+    }
     if (options.rollback && made > 0) {
       error_line(
           fmt::format("deploy stopped after a failure; rolling back the {} change(s) above", made));
@@ -436,11 +440,12 @@ int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
     return k_exit_usage;
   }
   report_not_converged(waited, *timeout);
-  if (options.rollback) {
-    return roll_back(*connection, options.stack, rollout, wait_options, report);
-  }
+  // Pruned objects stay, also through a rollback: the stack goes back to what it was.
   if (!plan.removals.empty()) {
     error_line(fmt::format("the {} removal(s) of this deploy were not made", plan.removals.size()));
+  }
+  if (options.rollback) {
+    return roll_back(*connection, options.stack, rollout, wait_options, report);
   }
   return exit_status_for(waited.outcome);
 }
