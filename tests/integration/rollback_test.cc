@@ -129,9 +129,16 @@ TEST_F(RollbackTest, APruneWhoseRolloutFailsRemovesNothing) {
   EXPECT_THAT(failed.err, HasSubstr("the 1 removal(s) of this deploy were not made"));
   EXPECT_THAT(failed.out, Not(HasSubstr("removed service")));
   EXPECT_EQ(list("service").size(), 3u);
+  // Running the same files again changes nothing, but api is still paused on them: the wait
+  // fails again rather than calling the stack deployed and pruning.
+  auto again = deploy("pruned-failing.yml", {"--wait", "--prune", "--timeout", "60s"});
+  EXPECT_EQ(again.exit_code, 4) << again.describe() << again.out;
+  EXPECT_THAT(again.out, HasSubstr("unchanged service " + name("api")));
+  EXPECT_THAT(again.err, HasSubstr("service " + name("api") + " failed to converge"));
+  EXPECT_EQ(list("service").size(), 3u);
+}
 
-  // With --rollback the stack is v1 again, old included. (From v1 again: re-deploying the same
-  // files would find api unchanged, paused on that spec, and watch nothing.)
+TEST_F(RollbackTest, APruneWhoseRolloutIsRolledBackRemovesNothing) {
   deploy_v1();
   auto back = deploy("pruned-failing.yml", {"--wait", "--prune", "--rollback", "--timeout", "60s"});
   EXPECT_EQ(back.exit_code, 5) << back.describe() << back.out;
