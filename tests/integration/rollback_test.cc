@@ -2,7 +2,8 @@
 // and --prune with --wait, against the lab (stacks in tests/stacks/rollback/). The refused write
 // is a real engine refusal: a negative update delay ("TaskSpec: update-delay cannot be
 // negative"), which lint reports (STK130) but deploy, which does not lint, sends. It comes in
-// the second depends_on wave, after an update and a network create of the same deploy.
+// the second depends_on wave, after an update and a network create of the same deploy. One
+// refusal lint cannot catch is tested too: a network driver the engine has no plugin for.
 // Stacks are named gap<random> and removed afterwards.
 
 #include <gmock/gmock.h>
@@ -86,6 +87,26 @@ TEST_F(RollbackTest, AWriteTheEngineRefusesIsRolledBack) {
   // api is on v1's spec again, the refused web was never changed, the new network is gone.
   EXPECT_EQ(inspect("api", "{{json .Spec.TaskTemplate.ContainerSpec.Env}}"), R"(["RELEASE=1"])");
   EXPECT_EQ(inspect("web", "{{.Version.Index}}"), web_version);
+  EXPECT_TRUE(testing::poll_until(
+      [&] { return list("network") == std::vector<std::string>{name("default")}; },
+      std::chrono::seconds(30)));
+  auto clean = diff("v1.yml");
+  EXPECT_EQ(clean.exit_code, 0) << clean.describe() << clean.out;
+}
+
+// A refusal lint cannot foresee: a network driver the engine has no plugin for.
+TEST_F(RollbackTest, ANetworkTheEngineRefusesUndoesTheNetworksCreatedBeforeIt) {
+  auto lint =
+      run({k_stackc, "lint", "--no-config", "unknown-driver.yml"}, RunOptions().in_dir(k_stacks));
+  EXPECT_EQ(lint.exit_code, 0) << lint.describe() << lint.out;
+  deploy_v1();
+  auto result = deploy("unknown-driver.yml", {"--wait", "--rollback", "--parallel", "1"});
+  EXPECT_EQ(result.exit_code, 5) << result.describe() << result.out;
+  EXPECT_THAT(result.out, HasSubstr("created network " + name("added")));
+  EXPECT_THAT(result.err, HasSubstr("failed to create network " + name("plugin")));
+  EXPECT_THAT(result.err, HasSubstr("plugin \"nosuchdriver\" not found"));
+  EXPECT_THAT(result.out, HasSubstr("removed network " + name("added")));
+  EXPECT_THAT(result.out, Not(HasSubstr("updated service")));
   EXPECT_TRUE(testing::poll_until(
       [&] { return list("network") == std::vector<std::string>{name("default")}; },
       std::chrono::seconds(30)));
