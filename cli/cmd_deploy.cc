@@ -389,6 +389,10 @@ int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
   if (result.error) {
     summary();
     size_t made = result.created + result.updated + result.removed;
+    if (options.wait && !plan.removals.empty()) {
+      error_line(
+          fmt::format("the {} removal(s) of this deploy were not made", plan.removals.size()));
+    }
     if (options.rollback && made > 0) {
       error_line(
           fmt::format("deploy stopped after a failure; rolling back the {} change(s) above", made));
@@ -405,12 +409,29 @@ int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
     return k_exit_ok;
   }
 
-  if (!rollout.services.empty()) {
+  // An unchanged service whose update the engine paused (an earlier deploy's failed rollout of
+  // these same files) is watched too, so that it fails the wait instead of passing for deployed;
+  // a rollback leaves it alone: its previous spec is not this deploy's.
+  std::vector<swarm::WatchedService> watched = rollout.services;
+  for (const std::vector<swarm::PlannedObject>& wave : plan.service_waves) {
+    for (const swarm::PlannedObject& service : wave) {
+      if (service.action != swarm::Action::unchanged) {
+        continue;
+      }
+      for (const swarm::LiveObject& live : prepared.live.services) {
+        if (live.name == service.name &&
+            (live.update_state == "paused" || live.update_state == "rollback_paused")) {
+          watched.push_back({service.name, false});
+        }
+      }
+    }
+  }
+  if (!watched.empty()) {
     std::cout << fmt::format("waiting up to {} for {} service(s) to converge\n",
-                             timeout_text(*timeout), rollout.services.size());
+                             timeout_text(*timeout), watched.size());
   }
   swarm::WaitResult waited =
-      swarm::wait_for_services(*connection->engine, rollout.services, wait_options, print_progress);
+      swarm::wait_for_services(*connection->engine, watched, wait_options, print_progress);
   if (waited.outcome == swarm::WaitOutcome::converged) {
     if (!plan.removals.empty()) {
       swarm::Plan removals;
@@ -436,11 +457,13 @@ int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
     return k_exit_usage;
   }
   report_not_converged(waited, *timeout);
-  if (options.rollback) {
-    return roll_back(*connection, options.stack, rollout, wait_options, report);
-  }
+  // Pruned objects stay, also through a rollback: the stack goes back to what it was.
   if (!plan.removals.empty()) {
     error_line(fmt::format("the {} removal(s) of this deploy were not made", plan.removals.size()));
+  }
+  // Nothing to undo when this deploy changed nothing (a paused service it left unchanged).
+  if (options.rollback && (!rollout.services.empty() || !rollout.created.empty())) {
+    return roll_back(*connection, options.stack, rollout, wait_options, report);
   }
   return exit_status_for(waited.outcome);
 }

@@ -123,6 +123,9 @@ LiveObject live_object_from(const json& object) {
       out.content_sha256 = sha256_hex(data);
     }
   }
+  if (auto status = object.find("UpdateStatus"); status != object.end() && status->is_object()) {
+    out.update_state = string_at(*status, "State");
+  }
   if (out.content_sha256.empty()) {
     if (auto it = out.labels.find(std::string(k_content_hash_label)); it != out.labels.end()) {
       out.content_sha256 = it->second;

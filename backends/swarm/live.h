@@ -28,6 +28,7 @@ struct LiveObject {
   std::map<std::string, std::string> labels;  // Spec.Labels
   std::string spec_json;                      // Spec; for configs with Data, for secrets without
   std::string content_sha256;                 // configs: of the decoded Data; else the label
+  std::string update_state;                   // services: UpdateStatus.State ("paused", ...)
 };
 
 struct LiveNetwork {

@@ -1,0 +1,382 @@
+// stackc deploy against a fake engine, for faults the lab cannot make on demand: an HTTP 500 on
+// a service update part-way through the apply. With --wait --rollback what the deploy already
+// changed is undone (updated services rolled back to their previous spec, created networks
+// removed), pruned services stay, the exit status is 5 and diff against the previous files is
+// clean; without --rollback the half-apply is reported (exit 2) and left for a re-run. And a
+// service an earlier rollout left paused fails --wait even when this deploy leaves it unchanged.
+
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "backends/swarm/fake_engine.h"
+#include "cli/commands.h"
+#include "cli/exit_status.h"
+
+namespace stackc {
+namespace {
+
+using nlohmann::json;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// A swarm kept in memory: services (with PreviousSpec and rollback=previous, as swarmkit keeps
+// them) and networks; no tasks, so replicas: 0 services converge at once.
+class FakeSwarm {
+ public:
+  FakeSwarm() {
+    m_fake.serve_version();
+    auto& server = m_fake.server();
+    server.Get("/v1.41/swarm", [](const httplib::Request&, httplib::Response& response) {
+      response.set_content(R"({"ID":"swarm1"})", "application/json");
+    });
+    for (const std::string empty : {"secrets", "configs", "tasks", "nodes"}) {
+      server.Get("/v1.41/" + empty, [](const httplib::Request&, httplib::Response& response) {
+        response.set_content("[]", "application/json");
+      });
+    }
+    for (const std::string kind : {"services", "networks"}) {
+      server.Get("/v1.41/" + kind, [this, kind](const httplib::Request&, httplib::Response& r) {
+        std::lock_guard lock(m_mutex);
+        json list = json::array();
+        for (const auto& [id, object] : m_objects[kind]) {
+          list.push_back(object);
+        }
+        r.set_content(list.dump(), "application/json");
+      });
+      server.Post("/v1.41/" + kind + "/create",
+                  [this, kind](const httplib::Request& request, httplib::Response& r) {
+                    create(kind, request, r);
+                  });
+      server.Get("/v1.41/" + kind + R"(/([^/]+))",
+                 [this, kind](const httplib::Request& request, httplib::Response& r) {
+                   std::lock_guard lock(m_mutex);
+                   if (json* object = find(kind, request.matches[1])) {
+                     r.set_content(object->dump(), "application/json");
+                   } else {
+                     reply(r, 404, {{"message", "not found"}});
+                   }
+                 });
+      server.Delete("/v1.41/" + kind + R"(/([^/]+))",
+                    [this, kind](const httplib::Request& request, httplib::Response& r) {
+                      std::lock_guard lock(m_mutex);
+                      if (json* object = find(kind, request.matches[1])) {
+                        m_objects[kind].erase(id_of(*object));
+                        r.status = 204;
+                      } else {
+                        reply(r, 404, {{"message", "not found"}});
+                      }
+                    });
+    }
+    server.Post(
+        R"(/v1.41/services/([^/]+)/update)",
+        [this](const httplib::Request& request, httplib::Response& r) { update(request, r); });
+    m_fake.start();
+  }
+
+  std::string host() const { return "unix://" + m_fake.socket_path(); }
+  // The engine paused this service's update (failure_action pause after failed tasks).
+  void pause(const std::string& name) {
+    std::lock_guard lock(m_mutex);
+    (*find("services", name))["UpdateStatus"] = {
+        {"State", "paused"}, {"Message", "update paused due to failure or early termination"}};
+  }
+  // The next update of this service answers HTTP 500.
+  void fail_update(const std::string& name) {
+    std::lock_guard lock(m_mutex);
+    m_fail_update = name;
+  }
+  std::optional<json> service(const std::string& name) {
+    std::lock_guard lock(m_mutex);
+    json* object = find("services", name);
+    return object ? std::optional<json>(*object) : std::nullopt;
+  }
+  bool has_network(const std::string& name) {
+    std::lock_guard lock(m_mutex);
+    return find("networks", name) != nullptr;
+  }
+  // The writes in order, "POST /services/ID/update?rollback=previous" with the query kept.
+  std::vector<std::string> writes() {
+    std::vector<std::string> out;
+    for (const auto& request : m_fake.requests()) {
+      if (request.method != "GET") {
+        std::string target = request.target.substr(request.target.find('/', 1));
+        out.push_back(request.method + " " + target);
+      }
+    }
+    return out;
+  }
+
+ private:
+  static void reply(httplib::Response& response, int status, const json& body) {
+    response.status = status;
+    response.set_content(body.dump(), "application/json");
+  }
+  static std::string id_of(const json& object) {
+    return object.contains("ID") ? object["ID"].get<std::string>()
+                                 : object["Id"].get<std::string>();
+  }
+  static std::string name_of(const json& object) {
+    return object.contains("Spec") ? object["Spec"].value("Name", "") : object.value("Name", "");
+  }
+  json* find(const std::string& kind, const std::string& id_or_name) {
+    for (auto& [id, object] : m_objects[kind]) {
+      if (id == id_or_name || name_of(object) == id_or_name) {
+        return &object;
+      }
+    }
+    return nullptr;
+  }
+
+  void create(const std::string& kind, const httplib::Request& request, httplib::Response& r) {
+    std::lock_guard lock(m_mutex);
+    json spec = json::parse(request.body);
+    std::string id = fmt::format("id{}", ++m_next_id);
+    if (kind == "networks") {
+      m_objects[kind][id] = {{"Id", id},
+                             {"Name", spec.value("Name", "")},
+                             {"Scope", "swarm"},
+                             {"Driver", spec.value("Driver", "overlay")},
+                             {"Labels", spec.value("Labels", json::object())}};
+      reply(r, 201, {{"Id", id}});
+      return;
+    }
+    m_objects[kind][id] = {{"ID", id}, {"Version", {{"Index", ++m_index}}}, {"Spec", spec}};
+    reply(r, 201, {{"ID", id}});
+  }
+
+  void update(const httplib::Request& request, httplib::Response& r) {
+    std::lock_guard lock(m_mutex);
+    json* object = find("services", request.matches[1]);
+    if (!object) {
+      reply(r, 404, {{"message", "not found"}});
+      return;
+    }
+    if (request.get_param_value("version") !=
+        std::to_string((*object)["Version"]["Index"].get<int>())) {
+      reply(r, 500, {{"message", "rpc error: code = Unknown desc = update out of sequence"}});
+      return;
+    }
+    if (!m_fail_update.empty() && name_of(*object) == m_fail_update) {
+      m_fail_update.clear();
+      reply(r, 500, {{"message", "rpc error: code = Unavailable desc = raft lost quorum"}});
+      return;
+    }
+    json previous = (*object)["Spec"];
+    if (request.get_param_value("rollback") == "previous") {
+      if (!object->contains("PreviousSpec")) {
+        reply(r, 400, {{"message", "service has no previous spec"}});
+        return;
+      }
+      (*object)["Spec"] = (*object)["PreviousSpec"];
+      (*object)["UpdateStatus"] = {{"State", "rollback_completed"},
+                                   {"Message", "manually requested rollback"}};
+    } else {
+      (*object)["Spec"] = json::parse(request.body);
+      (*object)["UpdateStatus"] = {{"State", "completed"}};
+    }
+    (*object)["PreviousSpec"] = previous;
+    (*object)["Version"]["Index"] = ++m_index;
+    reply(r, 200, {{"Warnings", json::array()}});
+  }
+
+  swarm::testing::FakeEngine m_fake;
+  std::mutex m_mutex;
+  std::map<std::string, std::map<std::string, json>> m_objects;
+  std::string m_fail_update;
+  int m_next_id = 0;
+  int m_index = 10;
+};
+
+// v1: api <- web (depends_on, the second wave) and old. v2 updates api (and gives it a new
+// network) and web, and drops old.
+constexpr const char* k_v1 = R"(version: "3.9"
+x-deploy: &deploy
+  replicas: 0
+  update_config: {monitor: 50ms}
+  rollback_config: {monitor: 50ms}
+services:
+  api:
+    image: nginx:1.19
+    environment: {RELEASE: "1"}
+    deploy: *deploy
+  web:
+    image: nginx:1.19
+    depends_on: [api]
+    environment: {RELEASE: "1"}
+    deploy: *deploy
+  old:
+    image: nginx:1.19
+    deploy: *deploy
+)";
+constexpr const char* k_v2 = R"(version: "3.9"
+x-deploy: &deploy
+  replicas: 0
+  update_config: {monitor: 50ms}
+  rollback_config: {monitor: 50ms}
+services:
+  api:
+    image: nginx:1.19
+    environment: {RELEASE: "2"}
+    networks: [default, extra]
+    deploy: *deploy
+  web:
+    image: nginx:1.19
+    depends_on: [api]
+    environment: {RELEASE: "2"}
+    deploy: *deploy
+networks:
+  extra: {}
+)";
+
+class DeployFaultTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    m_dir =
+        std::filesystem::temp_directory_path() / fmt::format("stackc-deploy-test-{}", ::getpid());
+    std::filesystem::create_directories(m_dir);
+    std::ofstream(m_dir / "v1.yml") << k_v1;
+    std::ofstream(m_dir / "v2.yml") << k_v2;
+    std::string v1 = k_v1;
+    std::ofstream(m_dir / "v1-without-old.yml") << v1.substr(0, v1.find("  old:"));
+  }
+  void TearDown() override { std::filesystem::remove_all(m_dir); }
+
+  struct Output {
+    int status = 0;
+    std::string out;
+    std::string err;
+  };
+  Output deploy(const std::string& file, bool wait, bool rollback) {
+    DeployOptions options;
+    options.files = {(m_dir / file).string()};
+    options.stack = "gap";
+    options.prune = true;
+    options.resolve_image = "never";
+    options.parallel = 1;
+    options.host = m_swarm.host();
+    options.wait = wait;
+    options.rollback = rollback;
+    if (wait) {
+      options.timeout = "20s";
+    }
+    return capture([&] { return run_deploy(GlobalOptions{}, options); });
+  }
+  Output diff(const std::string& file) {
+    DiffOptions options;
+    options.files = {(m_dir / file).string()};
+    options.stack = "gap";
+    options.exit_code = true;
+    options.host = m_swarm.host();
+    return capture([&] { return run_diff(GlobalOptions{}, options); });
+  }
+  template <typename Run>
+  static Output capture(Run run) {
+    ::testing::internal::CaptureStdout();
+    ::testing::internal::CaptureStderr();
+    Output output;
+    output.status = run();
+    output.out = ::testing::internal::GetCapturedStdout();
+    output.err = ::testing::internal::GetCapturedStderr();
+    return output;
+  }
+  size_t count(const std::string& prefix) {
+    size_t n = 0;
+    for (const std::string& write : m_swarm.writes()) {
+      n += write.rfind(prefix, 0) == 0;
+    }
+    return n;
+  }
+
+  FakeSwarm m_swarm;
+  std::filesystem::path m_dir;
+};
+
+TEST_F(DeployFaultTest, AnEngineErrorMidApplyIsRolledBackWithWaitRollback) {
+  auto first = deploy("v1.yml", false, false);
+  ASSERT_EQ(first.status, k_exit_ok) << first.err;
+  json api_v1 = m_swarm.service("gap_api")->at("Spec");
+  json web_v1 = m_swarm.service("gap_web")->at("Spec");
+  std::string api_id = m_swarm.service("gap_api")->at("ID");
+
+  m_swarm.fail_update("gap_web");
+  auto result = deploy("v2.yml", true, true);
+  EXPECT_EQ(result.status, k_exit_rolled_back) << result.out << result.err;
+  EXPECT_THAT(result.out, HasSubstr("created network gap_extra"));
+  EXPECT_THAT(result.out, HasSubstr("updated service gap_api"));
+  EXPECT_THAT(result.err, HasSubstr("failed to update service gap_web"));
+  EXPECT_THAT(result.err, HasSubstr("raft lost quorum"));
+  EXPECT_THAT(result.err, HasSubstr("rolling back the 2 change(s) above"));
+  EXPECT_THAT(result.err, HasSubstr("the 1 removal(s) of this deploy were not made"));
+  EXPECT_THAT(result.out, HasSubstr("gap_api: rolled back"));
+  EXPECT_THAT(result.out, HasSubstr("removed network gap_extra"));
+  EXPECT_THAT(result.err, HasSubstr("rolled back: the services of stack gap are as before"));
+
+  // The engine's rollback was asked for api, the network it created is gone, web was never written,
+  // old (pruned by the files) was not removed.
+  size_t rollbacks = 0;
+  for (const std::string& write : m_swarm.writes()) {
+    rollbacks += write.rfind("POST /services/" + api_id + "/update?", 0) == 0 &&
+                 write.find("rollback=previous") != std::string::npos;
+  }
+  EXPECT_EQ(rollbacks, 1u) << ::testing::PrintToString(m_swarm.writes());
+  EXPECT_EQ(m_swarm.service("gap_api")->at("Spec"), api_v1);
+  EXPECT_EQ(m_swarm.service("gap_web")->at("Spec"), web_v1);
+  EXPECT_FALSE(m_swarm.has_network("gap_extra"));
+  EXPECT_TRUE(m_swarm.service("gap_old").has_value());
+  EXPECT_EQ(count("DELETE /services/"), 0u);
+  auto clean = diff("v1.yml");
+  EXPECT_EQ(clean.status, k_exit_ok) << clean.out << clean.err;
+}
+
+TEST_F(DeployFaultTest, AnEngineErrorMidApplyWithoutRollbackIsReportedNotUndone) {
+  auto first = deploy("v1.yml", false, false);
+  ASSERT_EQ(first.status, k_exit_ok) << first.err;
+  m_swarm.fail_update("gap_web");
+  auto result = deploy("v2.yml", true, false);
+  EXPECT_EQ(result.status, k_exit_usage) << result.out << result.err;
+  EXPECT_THAT(result.err, HasSubstr("failed to update service gap_web"));
+  EXPECT_THAT(result.err, HasSubstr("the 1 removal(s) of this deploy were not made"));
+  EXPECT_THAT(result.err, HasSubstr("the 2 change(s) above were made. Run the deploy again"));
+  EXPECT_THAT(result.out, Not(HasSubstr("rolling back")));
+  EXPECT_EQ(count("POST /services/") - count("POST /services/create"), 2u)  // api, web (refused)
+      << ::testing::PrintToString(m_swarm.writes());
+  EXPECT_TRUE(m_swarm.has_network("gap_extra"));
+  EXPECT_TRUE(m_swarm.service("gap_old").has_value());
+  // A re-run converges: web is written, old removed.
+  auto again = deploy("v2.yml", true, false);
+  EXPECT_EQ(again.status, k_exit_ok) << again.out << again.err;
+  EXPECT_FALSE(m_swarm.service("gap_old").has_value());
+  auto clean = diff("v2.yml");
+  EXPECT_EQ(clean.status, k_exit_ok) << clean.out << clean.err;
+}
+
+TEST_F(DeployFaultTest, AServiceLeftPausedByAnEarlierRolloutFailsTheWaitAndBlocksThePrune) {
+  auto first = deploy("v1.yml", false, false);
+  ASSERT_EQ(first.status, k_exit_ok) << first.err;
+  m_swarm.pause("gap_api");  // the same files' rollout failed earlier: api is unchanged now
+  for (bool rollback : {false, true}) {
+    auto result = deploy("v1-without-old.yml", true, rollback);
+    EXPECT_EQ(result.status, k_exit_rollout_failed) << result.out << result.err;
+    EXPECT_THAT(result.out, HasSubstr("unchanged service gap_api"));
+    EXPECT_THAT(result.out, HasSubstr("waiting up to 20s for 1 service(s) to converge"));
+    EXPECT_THAT(result.err, HasSubstr("service gap_api failed to converge: service update paused"));
+    EXPECT_THAT(result.err, HasSubstr("the 1 removal(s) of this deploy were not made"));
+    EXPECT_THAT(result.out, Not(HasSubstr("rolling back")));  // this deploy changed nothing
+    EXPECT_TRUE(m_swarm.service("gap_old").has_value());
+  }
+  EXPECT_EQ(count("POST /services/") - count("POST /services/create"), 0u)
+      << ::testing::PrintToString(m_swarm.writes());
+}
+
+}  // namespace
+}  // namespace stackc
