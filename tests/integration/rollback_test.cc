@@ -9,12 +9,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <fmt/format.h>
-
-#include <random>
 #include <string>
 #include <vector>
 
+#include "tests/integration/lab_stack.h"
 #include "tests/integration/process.h"
 
 namespace stackc {
@@ -26,48 +24,14 @@ using testing::run;
 using testing::RunOptions;
 
 const std::string k_stacks = std::string(STACKC_SOURCE_DIR) + "/tests/stacks/rollback/";
-const std::string k_stackc = std::string(STACKC_BINARY_DIR) + "/cli/stackc";
 
-class RollbackTest : public ::testing::Test {
+class RollbackTest : public testing::LabStackTest {
  protected:
-  void SetUp() override {
-    static std::random_device device;
-    m_stack = fmt::format("gap{:06x}", device() & 0xffffff);
-  }
-  void TearDown() override {
-    run({"docker", "stack", "rm", m_stack});
-    testing::poll_until([&] { return list("network").empty(); }, std::chrono::seconds(60));
-  }
-
-  testing::ProcessResult deploy(const std::string& file, std::vector<std::string> flags) const {
-    std::vector<std::string> args = {k_stackc, "deploy", "--resolve-image", "never", "-c", file};
-    args.insert(args.end(), flags.begin(), flags.end());
-    args.push_back(m_stack);
-    return run(args, RunOptions().in_dir(k_stacks).with_timeout(std::chrono::seconds(300)));
-  }
-  // `stackc diff --exit-code` against `file`: 0 when the live stack is what it declares.
-  testing::ProcessResult diff(const std::string& file) const {
-    return run({k_stackc, "diff", "--exit-code", "-c", file, m_stack},
-               RunOptions().in_dir(k_stacks));
-  }
-  std::vector<std::string> list(const std::string& kind) const {
-    auto result = run({"docker", kind, "ls", "--filter",
-                       "label=com.docker.stack.namespace=" + m_stack, "--format", "{{.Name}}"});
-    EXPECT_TRUE(result.ok()) << result.describe();
-    return testing::lines(result.out);
-  }
-  std::string inspect(const std::string& service, const std::string& format) const {
-    auto result = run({"docker", "service", "inspect", "--format", format, name(service)});
-    EXPECT_TRUE(result.ok()) << result.describe();
-    return testing::trim(result.out);
-  }
-  std::string name(const std::string& key) const { return m_stack + "_" + key; }
+  RollbackTest() : LabStackTest("gap", k_stacks) {}
   void deploy_v1() const {
     auto first = deploy("v1.yml", {"--wait", "--timeout", "60s"});
     ASSERT_EQ(first.exit_code, 0) << first.describe() << first.out;
   }
-
-  std::string m_stack;
 };
 
 TEST_F(RollbackTest, AWriteTheEngineRefusesIsRolledBack) {
@@ -97,7 +61,7 @@ TEST_F(RollbackTest, AWriteTheEngineRefusesIsRolledBack) {
 // A refusal lint cannot foresee: a network driver the engine has no plugin for.
 TEST_F(RollbackTest, ANetworkTheEngineRefusesUndoesTheNetworksCreatedBeforeIt) {
   auto lint =
-      run({k_stackc, "lint", "--no-config", "unknown-driver.yml"}, RunOptions().in_dir(k_stacks));
+      run({stackc(), "lint", "--no-config", "unknown-driver.yml"}, RunOptions().in_dir(k_stacks));
   EXPECT_EQ(lint.exit_code, 0) << lint.describe() << lint.out;
   deploy_v1();
   auto result = deploy("unknown-driver.yml", {"--wait", "--rollback", "--parallel", "1"});

@@ -6,58 +6,24 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <fmt/format.h>
-
-#include <random>
 #include <string>
 #include <vector>
 
+#include "tests/integration/lab_stack.h"
 #include "tests/integration/process.h"
 
 namespace stackc {
 namespace {
 
 using ::testing::HasSubstr;
-using ::testing::Not;
 using testing::run;
-using testing::RunOptions;
 
 const std::string k_stacks = std::string(STACKC_SOURCE_DIR) + "/tests/stacks/wait/";
-const std::string k_stackc = std::string(STACKC_BINARY_DIR) + "/cli/stackc";
 
-class WaitTest : public ::testing::Test {
+class WaitTest : public testing::LabStackTest {
  protected:
-  void SetUp() override {
-    static std::random_device device;
-    m_stack = fmt::format("wt{:06x}", device() & 0xffffff);
-  }
-  void TearDown() override {
-    run({"docker", "stack", "rm", m_stack});
-    testing::poll_until([&] { return list("network").empty(); }, std::chrono::seconds(60));
-  }
-
-  testing::ProcessResult deploy(const std::string& file, std::vector<std::string> flags) const {
-    std::vector<std::string> args = {k_stackc, "deploy", "--resolve-image", "never", "-c", file};
-    args.insert(args.end(), flags.begin(), flags.end());
-    args.push_back(m_stack);
-    // Generous: on an idle lab each deploy takes seconds, but a loaded machine starts
-    // containers slowly.
-    return run(args, RunOptions().in_dir(k_stacks).with_timeout(std::chrono::seconds(300)));
-  }
-  std::vector<std::string> list(const std::string& kind) const {
-    auto result = run({"docker", kind, "ls", "--filter",
-                       "label=com.docker.stack.namespace=" + m_stack, "--format", "{{.Name}}"});
-    EXPECT_TRUE(result.ok()) << result.describe();
-    return testing::lines(result.out);
-  }
-  std::string inspect(const std::string& format) const {
-    auto result = run({"docker", "service", "inspect", "--format", format, m_stack + "_web"});
-    EXPECT_TRUE(result.ok()) << result.describe();
-    return testing::trim(result.out);
-  }
-  std::string web() const { return m_stack + "_web"; }
-
-  std::string m_stack;
+  WaitTest() : LabStackTest("wt", k_stacks) {}
+  std::string web() const { return name("web"); }
 };
 
 TEST_F(WaitTest, AGoodStackConvergesAndExitsZero) {
@@ -66,7 +32,7 @@ TEST_F(WaitTest, AGoodStackConvergesAndExitsZero) {
   EXPECT_THAT(result.out, HasSubstr("waiting up to 2m0s for 1 service(s) to converge"));
   EXPECT_THAT(result.out, HasSubstr(web() + ": 2/2 running, checking they stay up for 1s"));
   EXPECT_THAT(result.out, HasSubstr(web() + ": converged"));
-  EXPECT_EQ(inspect("{{.Spec.Mode.Replicated.Replicas}}"), "2");
+  EXPECT_EQ(inspect("web", "{{.Spec.Mode.Replicated.Replicas}}"), "2");
   auto running = run({"docker", "service", "ps", "--filter", "desired-state=running", "--format",
                       "{{.CurrentState}}", web()});
   ASSERT_TRUE(running.ok()) << running.describe();
@@ -80,7 +46,7 @@ TEST_F(WaitTest, AGoodStackConvergesAndExitsZero) {
 TEST_F(WaitTest, AFailingUpdateIsRolledBackToThePreviousSpec) {
   auto first = deploy("good.yml", {"--wait"});
   ASSERT_TRUE(first.ok()) << first.describe() << first.out;
-  std::string version = inspect("{{.Version.Index}}");
+  std::string version = inspect("web", "{{.Version.Index}}");
   auto result = deploy("bad.yml", {"--wait", "--rollback", "--timeout", "120s"});
   EXPECT_EQ(result.exit_code, 5) << result.describe() << result.out;
   EXPECT_THAT(result.out, HasSubstr("updated service " + web()));
@@ -90,12 +56,12 @@ TEST_F(WaitTest, AFailingUpdateIsRolledBackToThePreviousSpec) {
   EXPECT_THAT(result.out, HasSubstr(web() + ": rolled back"));
   EXPECT_THAT(result.err, HasSubstr("rolled back: the services of stack " + m_stack));
   // The live spec is good.yml's again; the failed one is only the previous spec now.
-  EXPECT_EQ(inspect("{{json .Spec.TaskTemplate.ContainerSpec.Args}}"), "null");
-  EXPECT_EQ(inspect("{{json .PreviousSpec.TaskTemplate.ContainerSpec.Args}}"), R"(["false"])");
-  EXPECT_NE(inspect("{{.Version.Index}}"), version);
-  auto diff = run({k_stackc, "diff", "--exit-code", "-c", "good.yml", m_stack},
-                  RunOptions().in_dir(k_stacks));
-  EXPECT_EQ(diff.exit_code, 0) << diff.describe() << diff.out;
+  EXPECT_EQ(inspect("web", "{{json .Spec.TaskTemplate.ContainerSpec.Args}}"), "null");
+  EXPECT_EQ(inspect("web", "{{json .PreviousSpec.TaskTemplate.ContainerSpec.Args}}"),
+            R"(["false"])");
+  EXPECT_NE(inspect("web", "{{.Version.Index}}"), version);
+  auto clean = diff("good.yml");
+  EXPECT_EQ(clean.exit_code, 0) << clean.describe() << clean.out;
 }
 
 TEST_F(WaitTest, TheEnginesOwnRollbackIsReportedWithExitFive) {
@@ -105,7 +71,7 @@ TEST_F(WaitTest, TheEnginesOwnRollbackIsReportedWithExitFive) {
   EXPECT_EQ(result.exit_code, 5) << result.describe() << result.out;
   EXPECT_THAT(result.out, HasSubstr(web() + ": rolling back"));
   EXPECT_THAT(result.err, HasSubstr("the engine rolled service " + web() + " back"));
-  EXPECT_EQ(inspect("{{json .Spec.TaskTemplate.ContainerSpec.Args}}"), "null");
+  EXPECT_EQ(inspect("web", "{{json .Spec.TaskTemplate.ContainerSpec.Args}}"), "null");
 }
 
 TEST_F(WaitTest, ANewStackThatKeepsFailingIsRemovedAgain) {
