@@ -73,8 +73,8 @@ std::optional<Connection> connect_manager(const std::string& host) {
 std::optional<int> prepare_plan(const GlobalOptions& global, const std::vector<std::string>& files,
                                 const std::vector<std::string>& env_files, const std::string& stack,
                                 const std::string& host, bool prune, swarm::ResolveImage resolve,
-                                bool with_registry_auth, std::optional<Connection>& connection,
-                                Prepared& out) {
+                                bool with_registry_auth, bool refuse_lint_errors,
+                                std::optional<Connection>& connection, Prepared& out) {
   if (!valid_stack_name(stack)) {
     error_line(fmt::format("invalid stack name \"{}\"", stack));
     return k_exit_usage;
@@ -83,6 +83,20 @@ std::optional<int> prepare_plan(const GlobalOptions& global, const std::vector<s
   run_front_end(global, files, env_files, front);
   if (!front.stack) {
     return front.exit_status;
+  }
+  // What lint calls an error, the engine refuses part-way through the apply or runs as tasks
+  // that never start: refuse it before any write, as the reference cannot.
+  if (refuse_lint_errors) {
+    std::optional<size_t> errors = print_lint_errors(global, files.front(), front);
+    if (!errors) {
+      return k_exit_usage;
+    }
+    if (*errors > 0) {
+      error_line(fmt::format("lint found {} error(s) in the stack files; nothing was changed "
+                             "(--no-lint deploys anyway)",
+                             *errors));
+      return k_exit_invalid;
+    }
   }
   Diagnostics convert_diags;
   auto desired = swarm::convert_stack(*front.stack, swarm::ConvertOptions{stack}, convert_diags);
@@ -334,7 +348,7 @@ int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
   Prepared prepared;
   if (auto stop = prepare_plan(global, options.files, options.env_files, options.stack,
                                options.host, options.prune, *resolve, options.with_registry_auth,
-                               connection, prepared)) {
+                               !options.no_lint, connection, prepared)) {
     return *stop;
   }
   print_warnings(prepared.warnings);

@@ -4,6 +4,7 @@
 // removed), pruned services stay, the exit status is 5 and diff against the previous files is
 // clean; without --rollback the half-apply is reported (exit 2) and left for a re-run. And a
 // service an earlier rollout left paused fails --wait even when this deploy leaves it unchanged.
+// A stack lint finds errors in is refused before any write (exit 1) unless --no-lint.
 
 #include <fmt/format.h>
 #include <gmock/gmock.h>
@@ -248,6 +249,12 @@ class DeployFaultTest : public ::testing::Test {
     std::ofstream(m_dir / "v2.yml") << k_v2;
     std::string v1 = k_v1;
     std::ofstream(m_dir / "v1-without-old.yml") << v1.substr(0, v1.find("  old:"));
+    // v2 with a negative update delay for web: lint's STK130, which the engine refuses only
+    // when web's update comes, after api's.
+    std::string v2 = k_v2;
+    v2.replace(v2.rfind("deploy: *deploy"), std::string("deploy: *deploy").size(),
+               "deploy: {replicas: 0, update_config: {delay: -1s}}");
+    std::ofstream(m_dir / "v2-negative-delay.yml") << v2;
   }
   void TearDown() override { std::filesystem::remove_all(m_dir); }
 
@@ -256,8 +263,9 @@ class DeployFaultTest : public ::testing::Test {
     std::string out;
     std::string err;
   };
-  Output deploy(const std::string& file, bool wait, bool rollback) {
+  Output deploy(const std::string& file, bool wait, bool rollback, bool no_lint = false) {
     DeployOptions options;
+    options.no_lint = no_lint;
     options.files = {(m_dir / file).string()};
     options.stack = "gap";
     options.prune = true;
@@ -376,6 +384,26 @@ TEST_F(DeployFaultTest, AServiceLeftPausedByAnEarlierRolloutFailsTheWaitAndBlock
   }
   EXPECT_EQ(count("POST /services/") - count("POST /services/create"), 0u)
       << ::testing::PrintToString(m_swarm.writes());
+}
+
+TEST_F(DeployFaultTest, AStackWithLintErrorsIsRefusedBeforeAnyWrite) {
+  auto first = deploy("v1.yml", false, false);
+  ASSERT_EQ(first.status, k_exit_ok) << first.err;
+  const size_t writes = m_swarm.writes().size();
+  auto refused = deploy("v2-negative-delay.yml", false, false);
+  EXPECT_EQ(refused.status, k_exit_invalid) << refused.out << refused.err;
+  EXPECT_THAT(refused.err, HasSubstr("v2-negative-delay.yml:16:"));
+  EXPECT_THAT(refused.err, HasSubstr("update_config.delay of service 'web' is negative [STK130]"));
+  EXPECT_THAT(refused.err, HasSubstr("lint found 1 error(s) in the stack files; nothing was "
+                                     "changed (--no-lint deploys anyway)"));
+  EXPECT_EQ(m_swarm.writes().size(), writes) << ::testing::PrintToString(m_swarm.writes());
+  // Warnings (no healthcheck, no memory limit) are lint's business, not deploy's.
+  EXPECT_THAT(refused.err, Not(HasSubstr("warning:")));
+
+  // --no-lint sends it: here the fake engine takes it.
+  auto forced = deploy("v2-negative-delay.yml", false, false, /*no_lint=*/true);
+  EXPECT_EQ(forced.status, k_exit_ok) << forced.out << forced.err;
+  EXPECT_GT(m_swarm.writes().size(), writes);
 }
 
 }  // namespace

@@ -143,10 +143,10 @@ int run_diff(const GlobalOptions& global, const DiffOptions& options) {
   std::optional<Connection> connection;
   Prepared prepared;
   // The registry is not asked: a diff compares with the com.docker.stack.image label, the way
-  // `--resolve-image changed` decides.
-  if (auto stop =
-          prepare_plan(global, options.files, options.env_files, options.stack, options.host,
-                       options.prune, swarm::ResolveImage::never, false, connection, prepared)) {
+  // `--resolve-image changed` decides. Lint errors do not stop a diff: it changes nothing.
+  if (auto stop = prepare_plan(global, options.files, options.env_files, options.stack,
+                               options.host, options.prune, swarm::ResolveImage::never, false,
+                               /*refuse_lint_errors=*/false, connection, prepared)) {
     return *stop;
   }
   if (options.format == "json") {

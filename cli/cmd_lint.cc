@@ -16,6 +16,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_status.h"
+#include "cli/front_end.h"
 #include "cli/lint_output.h"
 #include "compiler/envfile.h"
 #include "compiler/interpolate.h"
@@ -40,21 +41,13 @@ void lint_job(Job& job, const Env& env, const lint::LintSettings& command_line, 
   lint::LintSettings settings;
   Diagnostics front;
   if (!no_config) {
-    std::string config = lint::find_settings_file(job.files.front());
-    if (!config.empty()) {
-      auto file = job.sources->load(config);
-      if (!file) {
-        job.out.error("", SourceLoc{}, file.error());
-        job.io_failed = true;
-        return;
-      }
-      std::optional<lint::LintSettings> loaded = lint::load_settings(**file, job.out);
-      if (!loaded) {
-        job.io_failed = true;  // a broken configuration is a usage error, not a finding
-        return;
-      }
-      settings = std::move(*loaded);
+    std::optional<lint::LintSettings> loaded =
+        lint_settings_for(job.files.front(), *job.sources, job.out);
+    if (!loaded) {
+      job.io_failed = true;  // a broken configuration is a usage error, not a finding
+      return;
     }
+    settings = std::move(*loaded);
   }
   settings.merge(command_line);
 

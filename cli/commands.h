@@ -61,6 +61,7 @@ struct DeployOptions {
   bool wait = false;
   std::string timeout;
   bool rollback = false;  // with --wait: undo this deploy when it fails to converge
+  bool no_lint = false;   // deploy even when lint finds errors
 };
 int run_deploy(const GlobalOptions& global, const DeployOptions& options);
 
@@ -111,13 +112,14 @@ struct Prepared {
   // --with-registry-auth: image as written -> X-Registry-Auth. Holds credentials: never print.
   std::map<std::string, std::string> registry_auth;
 };
-// Front end, convert, dependency check, connect, read the live stack, resolve images, plan.
-// Returns the exit status to stop with, or nullopt to go on.
+// Front end, lint's errors (when `refuse_lint_errors`), convert, dependency check, connect,
+// read the live stack, resolve images, plan. Returns the exit status to stop with, or nullopt
+// to go on.
 std::optional<int> prepare_plan(const GlobalOptions& global, const std::vector<std::string>& files,
                                 const std::vector<std::string>& env_files, const std::string& stack,
                                 const std::string& host, bool prune, swarm::ResolveImage resolve,
-                                bool with_registry_auth, std::optional<Connection>& connection,
-                                Prepared& out);
+                                bool with_registry_auth, bool refuse_lint_errors,
+                                std::optional<Connection>& connection, Prepared& out);
 
 std::optional<swarm::ResolveImage> parse_resolve_image(const std::string& text);
 

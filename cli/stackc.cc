@@ -74,6 +74,8 @@ std::function<int()> setup_deploy(CLI::App& sub, const GlobalOptions& global) {
                "Send registry credentials (docker CLI config and credential helpers) to the "
                "swarm and the registry query");
   sub.add_flag("--dry-run", options->dry_run, "Print the plan and change nothing");
+  sub.add_flag("--no-lint", options->no_lint,
+               "Deploy even when lint finds errors (they are refused by default: exit 1)");
   sub.add_option("--parallel", options->parallel, "Objects written at once")->capture_default_str();
   sub.add_flag("--wait", options->wait,
                "Wait until the created and updated services converge (exit 4 when one fails, "

@@ -1,9 +1,10 @@
 // stackc deploy --wait --rollback after a write the engine refuses part-way through the apply,
 // and --prune with --wait, against the lab (stacks in tests/stacks/rollback/). The refused write
 // is a real engine refusal: a negative update delay ("TaskSpec: update-delay cannot be
-// negative"), which lint reports (STK130) but deploy, which does not lint, sends. It comes in
-// the second depends_on wave, after an update and a network create of the same deploy. One
-// refusal lint cannot catch is tested too: a network driver the engine has no plugin for.
+// negative"), which lint reports (STK130) and deploy therefore refuses unless --no-lint, as
+// here. It comes in the second depends_on wave, after an update and a network create of the
+// same deploy. One refusal lint cannot catch is tested too: a network driver the engine has no
+// plugin for.
 // Stacks are named gap<random> and removed afterwards.
 
 #include <gmock/gmock.h>
@@ -37,7 +38,7 @@ class RollbackTest : public testing::LabStackTest {
 TEST_F(RollbackTest, AWriteTheEngineRefusesIsRolledBack) {
   deploy_v1();
   std::string web_version = inspect("web", "{{.Version.Index}}");
-  auto result = deploy("rejected.yml", {"--wait", "--rollback", "--timeout", "60s"});
+  auto result = deploy("rejected.yml", {"--no-lint", "--wait", "--rollback", "--timeout", "60s"});
   EXPECT_EQ(result.exit_code, 5) << result.describe() << result.out;
   // What happened before the refusal, the refusal in the engine's words, then the undoing.
   EXPECT_THAT(result.out, HasSubstr("updated service " + name("api")));
@@ -80,7 +81,7 @@ TEST_F(RollbackTest, ANetworkTheEngineRefusesUndoesTheNetworksCreatedBeforeIt) {
 
 TEST_F(RollbackTest, AWriteTheEngineRefusesWithoutRollbackIsReportedAndLeftForARerun) {
   deploy_v1();
-  auto result = deploy("rejected.yml", {"--wait", "--timeout", "60s"});
+  auto result = deploy("rejected.yml", {"--no-lint", "--wait", "--timeout", "60s"});
   EXPECT_EQ(result.exit_code, 2) << result.describe() << result.out;
   EXPECT_THAT(result.err, HasSubstr("failed to update service " + name("web")));
   EXPECT_THAT(result.err, HasSubstr("deploy stopped after a failure; the 2 change(s) above were "
