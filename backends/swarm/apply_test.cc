@@ -11,6 +11,7 @@
 
 #include "backends/swarm/curl_transport.h"
 #include "backends/swarm/fake_engine.h"
+#include "backends/swarm/fake_swarm.h"
 #include "backends/swarm/live.h"
 #include "backends/swarm/plan.h"
 #include "backends/swarm/sha256.h"
@@ -20,169 +21,8 @@ namespace {
 
 using nlohmann::json;
 using testing::FakeEngine;
+using testing::FakeSwarm;
 using ::testing::HasSubstr;
-
-// A tiny swarm behind the fake engine: services, networks, secrets and configs kept in memory,
-// with Version.Index checks on updates, and switches to inject failures.
-class FakeSwarm {
- public:
-  FakeSwarm() {
-    m_fake.serve_version();
-    auto& server = m_fake.server();
-    server.Get("/v1.41/swarm", [](const httplib::Request&, httplib::Response& response) {
-      response.set_content(R"({"ID":"swarm1"})", "application/json");
-    });
-    for (const std::string kind : {"services", "networks", "secrets", "configs"}) {
-      server.Get("/v1.41/" + kind, [this, kind](const httplib::Request&, httplib::Response& r) {
-        std::lock_guard lock(m_mutex);
-        json list = json::array();
-        for (const auto& [id, object] : m_objects[kind]) {
-          list.push_back(object);
-        }
-        r.set_content(list.dump(), "application/json");
-      });
-      server.Post("/v1.41/" + kind + "/create",
-                  [this, kind](const httplib::Request& request, httplib::Response& r) {
-                    create(kind, request, r);
-                  });
-      server.Get("/v1.41/" + kind + R"(/([^/]+))",
-                 [this, kind](const httplib::Request& request, httplib::Response& r) {
-                   std::lock_guard lock(m_mutex);
-                   auto it = m_objects[kind].find(request.matches[1]);
-                   if (it == m_objects[kind].end()) {
-                     reply(r, 404, {{"message", "not found"}});
-                     return;
-                   }
-                   r.set_content(it->second.dump(), "application/json");
-                 });
-      server.Post("/v1.41/" + kind + R"(/([^/]+)/update)",
-                  [this, kind](const httplib::Request& request, httplib::Response& r) {
-                    update(kind, request, r);
-                  });
-      server.Delete("/v1.41/" + kind + R"(/([^/]+))",
-                    [this, kind](const httplib::Request& request, httplib::Response& r) {
-                      std::lock_guard lock(m_mutex);
-                      m_objects[kind].erase(request.matches[1]);
-                      r.status = 204;
-                    });
-    }
-    m_fake.start();
-  }
-
-  Engine engine() {
-    DockerHost host;
-    host.socket_path = m_fake.socket_path();
-    return Engine(make_curl_transport(host));
-  }
-  EngineFactory factory() {
-    std::string socket = m_fake.socket_path();
-    return [socket] {
-      DockerHost host;
-      host.socket_path = socket;
-      auto engine = std::make_unique<Engine>(make_curl_transport(host));
-      engine->set_api_version("1.41");
-      return engine;
-    };
-  }
-
-  // The next create of this name answers HTTP 500.
-  void fail_create(const std::string& name) {
-    std::lock_guard lock(m_mutex);
-    m_fail_create = name;
-  }
-  // The next `count` updates of services find that someone else wrote the service first.
-  void race_updates(int count) {
-    std::lock_guard lock(m_mutex);
-    m_races = count;
-  }
-  std::vector<std::string> writes() {
-    std::vector<std::string> out;
-    for (const auto& request : m_fake.requests()) {
-      if (request.method != "GET") {
-        out.push_back(request.method + " " + request.target.substr(0, request.target.find('?')));
-      }
-    }
-    return out;
-  }
-  std::vector<testing::RecordedRequest> requests() { return m_fake.requests(); }
-  size_t count(const std::string& kind) {
-    std::lock_guard lock(m_mutex);
-    return m_objects[kind].size();
-  }
-  std::uint64_t version_of(const std::string& name) {
-    std::lock_guard lock(m_mutex);
-    for (const auto& [id, object] : m_objects["services"]) {
-      if (object["Spec"]["Name"] == name) {
-        return object["Version"]["Index"];
-      }
-    }
-    return 0;
-  }
-
- private:
-  static void reply(httplib::Response& response, int status, const json& body) {
-    response.status = status;
-    response.set_content(body.dump(), "application/json");
-  }
-
-  void create(const std::string& kind, const httplib::Request& request, httplib::Response& r) {
-    std::lock_guard lock(m_mutex);
-    json spec = json::parse(request.body);
-    std::string name = spec.value("Name", "");
-    if (!m_fail_create.empty() && name == m_fail_create) {
-      m_fail_create.clear();
-      reply(r, 500, {{"message", "rpc error: code = Unavailable desc = raft lost quorum"}});
-      return;
-    }
-    std::string id = fmt::format("id{}", ++m_next_id);
-    if (kind == "networks") {
-      spec.erase("Name");
-      m_objects[kind][id] = {{"Id", id},
-                             {"Name", name},
-                             {"Scope", "swarm"},
-                             {"Driver", spec.value("Driver", "overlay")},
-                             {"Labels", spec.value("Labels", json::object())}};
-      reply(r, 201, {{"Id", id}});
-      return;
-    }
-    if (kind == "secrets") {
-      spec.erase("Data");  // never read back
-    }
-    m_objects[kind][id] = {{"ID", id}, {"Version", {{"Index", ++m_index}}}, {"Spec", spec}};
-    reply(r, 201, {{"ID", id}});
-  }
-
-  void update(const std::string& kind, const httplib::Request& request, httplib::Response& r) {
-    std::lock_guard lock(m_mutex);
-    auto it = m_objects[kind].find(request.matches[1]);
-    if (it == m_objects[kind].end()) {
-      reply(r, 404, {{"message", "not found"}});
-      return;
-    }
-    json& object = it->second;
-    if (m_races > 0 && kind == "services") {
-      // Another client wrote first: the index moves on and this update is out of sequence.
-      --m_races;
-      object["Version"]["Index"] = ++m_index;
-    }
-    if (request.get_param_value("version") !=
-        std::to_string(object["Version"]["Index"].get<int>())) {
-      reply(r, 500, {{"message", "rpc error: code = Unknown desc = update out of sequence"}});
-      return;
-    }
-    object["Spec"] = json::parse(request.body);
-    object["Version"]["Index"] = ++m_index;
-    reply(r, 200, {{"Warnings", json::array()}});
-  }
-
-  FakeEngine m_fake;
-  std::mutex m_mutex;
-  std::map<std::string, std::map<std::string, json>> m_objects;
-  std::string m_fail_create;
-  int m_races = 0;
-  int m_next_id = 0;
-  int m_index = 10;
-};
 
 std::string service_spec(const std::string& name, const std::string& image,
                          const std::string& config = "") {
@@ -255,8 +95,8 @@ TEST(Apply, CreatesInOrderThenANoOpRedeployWritesNothing) {
   EXPECT_EQ(first.result.created, 6u);
   std::vector<std::string> writes = swarm.writes();
   ASSERT_EQ(writes.size(), 6u);
-  EXPECT_EQ(writes[0], "POST /v1.41/networks/create");
-  EXPECT_EQ(writes[1], "POST /v1.41/configs/create");
+  EXPECT_EQ(writes[0], "POST /networks/create");
+  EXPECT_EQ(writes[1], "POST /configs/create");
   // db and worker (wave 1, either order), then api, then web.
   auto position = [&](const std::string& name) {
     for (size_t i = 0; i < first.events.size(); ++i) {
