@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "backends/swarm/live.h"
+#include "compiler/utf8.h"
 
 extern char** environ;
 
@@ -175,35 +176,19 @@ void append_go_json_string(std::string& out, std::string_view text) {
       ++i;
       continue;
     }
-    // A UTF-8 sequence: its length from the lead byte, then continuation bytes, no overlong
-    // forms, no surrogates, nothing above U+10FFFF.
-    size_t length = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
-    if (c >= 0xf5) {
-      length = 0;
-    }
-    bool valid = length > 0 && i + length <= text.size();
-    std::uint32_t code = 0;
-    if (valid) {
-      code = c & (length == 2 ? 0x1f : length == 3 ? 0x0f : 0x07);
-      for (size_t k = 1; k < length && valid; ++k) {
-        auto next = static_cast<unsigned char>(text[i + k]);
-        valid = (next & 0xc0) == 0x80;
-        code = (code << 6) | (next & 0x3f);
-      }
-      valid = valid && !(length == 3 && code < 0x800) && !(length == 4 && code < 0x10000) &&
-              !(code >= 0xd800 && code <= 0xdfff) && code <= 0x10ffff;
-    }
-    if (!valid) {
+    // Go's encoding/json decodes runes as utf8.DecodeRune does; a bad byte becomes U+FFFD.
+    const Rune rune = decode_rune(text, i);
+    if (!rune.valid) {
       out += "\\ufffd";
       ++i;
       continue;
     }
-    if (code == 0x2028 || code == 0x2029) {
-      out += code == 0x2028 ? "\\u2028" : "\\u2029";
+    if (rune.code_point == 0x2028 || rune.code_point == 0x2029) {
+      out += rune.code_point == 0x2028 ? "\\u2028" : "\\u2029";
     } else {
-      out.append(text.substr(i, length));
+      out.append(text.substr(i, rune.length));
     }
-    i += length;
+    i += rune.length;
   }
   out += '"';
 }
