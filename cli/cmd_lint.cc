@@ -16,7 +16,6 @@
 
 #include "cli/commands.h"
 #include "cli/exit_status.h"
-#include "cli/front_end.h"
 #include "cli/lint_output.h"
 #include "compiler/envfile.h"
 #include "compiler/interpolate.h"
@@ -42,7 +41,7 @@ void lint_job(Job& job, const Env& env, const lint::LintSettings& command_line, 
   Diagnostics front;
   if (!no_config) {
     std::optional<lint::LintSettings> loaded =
-        lint_settings_for(job.files.front(), *job.sources, job.out);
+        lint::settings_for(job.files.front(), *job.sources, job.out);
     if (!loaded) {
       job.io_failed = true;  // a broken configuration is a usage error, not a finding
       return;

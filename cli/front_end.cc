@@ -5,6 +5,7 @@
 #include "cli/exit_status.h"
 #include "compiler/envfile.h"
 #include "compiler/interpolate.h"
+#include "compiler/lint/lint.h"
 #include "compiler/load.h"
 #include "schema/schema.h"
 
@@ -51,25 +52,11 @@ void run_front_end(const GlobalOptions& global, const std::vector<std::string>& 
   print_to_stderr(global, out.diags);
 }
 
-std::optional<lint::LintSettings> lint_settings_for(const std::string& first_file,
-                                                    SourceManager& sources, Diagnostics& diags) {
-  const std::string path = lint::find_settings_file(first_file);
-  if (path.empty()) {
-    return lint::LintSettings{};
-  }
-  auto file = sources.load(path);
-  if (!file) {
-    diags.error("", SourceLoc{}, file.error());
-    return std::nullopt;
-  }
-  return lint::load_settings(**file, diags);
-}
-
 std::optional<size_t> print_lint_errors(const GlobalOptions& global,
                                         const std::string& first_file, FrontEnd& front) {
   Diagnostics findings;
   std::optional<lint::LintSettings> settings =
-      lint_settings_for(first_file, front.sources, findings);
+      lint::settings_for(first_file, front.sources, findings);
   if (!settings) {
     print_to_stderr(global, findings);
     return std::nullopt;

@@ -10,7 +10,6 @@
 #include "cli/commands.h"
 #include "compiler/diag.h"
 #include "compiler/ir.h"
-#include "compiler/lint/lint.h"
 #include "compiler/source.h"
 
 namespace stackc {
@@ -28,12 +27,6 @@ void run_front_end(const GlobalOptions& global, const std::vector<std::string>& 
 
 // Prints diagnostics to stderr, coloured when stderr is a terminal and allowed.
 void print_to_stderr(const GlobalOptions& global, const Diagnostics& diags);
-
-// The lint settings for a stack whose first file is `first_file`: the nearest .stackc.yaml
-// (lint::find_settings_file) or the defaults. nullopt when that file cannot be read or is
-// broken, reported to `diags`.
-std::optional<lint::LintSettings> lint_settings_for(const std::string& first_file,
-                                                    SourceManager& sources, Diagnostics& diags);
 
 // Runs the lint rules over the loaded `front.stack` and prints their error-level findings
 // (warnings are lint's business). Returns how many there were, or nullopt when the

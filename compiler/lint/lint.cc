@@ -417,6 +417,20 @@ std::string find_settings_file(const std::string& stack_file) {
   }
 }
 
+std::optional<LintSettings> settings_for(const std::string& stack_file, SourceManager& sources,
+                                         Diagnostics& diags) {
+  const std::string path = find_settings_file(stack_file);
+  if (path.empty()) {
+    return LintSettings{};
+  }
+  auto file = sources.load(path);
+  if (!file) {
+    diags.error("", SourceLoc{}, file.error());
+    return std::nullopt;
+  }
+  return load_settings(**file, diags);
+}
+
 void lint_stack(const ir::Stack* stack, const LintSettings& settings, const Diagnostics& front_end,
                 Diagnostics& out) {
   // The findings of every enabled rule, graded as configured.

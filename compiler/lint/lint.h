@@ -50,6 +50,12 @@ std::optional<LintSettings> load_settings(const SourceFile& file, Diagnostics& d
 // The nearest .stackc.yaml in the folder of `stack_file` or above it, or "".
 std::string find_settings_file(const std::string& stack_file);
 
+// The settings for a stack whose first file is `stack_file`: its nearest .stackc.yaml, read
+// through `sources`, or the defaults when there is none. nullopt when that file cannot be read
+// or is broken (reported to `diags`).
+std::optional<LintSettings> settings_for(const std::string& stack_file, SourceManager& sources,
+                                         Diagnostics& diags);
+
 // Lints `stack` (nullptr when the front end failed: only the front end's diagnostics and the
 // suppressions are then looked at). `front_end` holds what loading reported; everything ends
 // up in `out`: front-end diagnostics first, then the findings sorted by file, line and column.
