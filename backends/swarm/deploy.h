@@ -60,8 +60,9 @@ std::string describe(const PreflightProblem& problem);
 
 struct DeployResult;
 
-// Progress, told as it happens, from the calling thread, never concurrently. Every member has
-// an empty default so that an observer overrides only what it shows.
+// Progress, told as it happens and never concurrently (write events may come from apply's
+// worker threads, one at a time). Every member has an empty default so that an observer
+// overrides only what it shows.
 class DeployObserver {
  public:
   virtual ~DeployObserver() = default;
