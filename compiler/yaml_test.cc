@@ -644,7 +644,8 @@ TEST_F(YamlTest, SyntaxErrorsCarryLocationsAndCleanMessages) {
 }
 
 TEST_F(YamlTest, StrayCharacterThatStallsYamlCppIsAnError) {
-  // yaml-cpp 0.7 returns empty documents at this ',' forever (found by fuzz/yaml_fuzz).
+  // yaml-cpp 0.7, the parser before libyaml, returned empty documents at this ',' forever
+  // (found by fuzz/yaml_fuzz); the message stayed.
   EXPECT_EQ(error(",version: \"3.9\"\nservices: {}\n"),
             "s.yml:1:1: error: unexpected ','; the YAML parser cannot continue here [STK001]");
 }
