@@ -6,7 +6,12 @@
 zmodload zsh/zpty || exit 2
 zpty z zsh -f -i
 zpty -w z "fpath=(${(q)1} \$fpath)"
-zpty -w z 'autoload -U compinit && compinit -u -D'
+# compinit scans every completion function once; DIR/.zcompdump keeps that for the next call.
+if [[ -f $1/.zcompdump ]]; then
+  zpty -w z "autoload -U compinit && compinit -C -d ${(q)1}/.zcompdump"
+else
+  zpty -w z "autoload -U compinit && compinit -u -d ${(q)1}/.zcompdump"
+fi
 # The markers are spelled at run time, so the terminal's echo of these lines never matches.
 zpty -w z 'compadd() {
   if [[ ${(j: :)@} == *(-O|-A|-D)* ]]; then builtin compadd "$@"; return; fi
