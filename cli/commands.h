@@ -90,6 +90,10 @@ struct PsOptions {
 };
 int run_ps(const GlobalOptions& global, const PsOptions& options);
 
+// `stackc __complete stacks [-H HOST]`, for the completion scripts: the live swarm's stack
+// names, one a line; silent on every error (cmd_complete.cc).
+int run_complete_stacks(const std::string& host);
+
 }  // namespace stackc
 
 // Shared by the engine commands: defined in cmd_deploy.cc (connect, prepare) and cmd_diff.cc
