@@ -115,9 +115,8 @@ void add_extras(Object& object, const std::vector<ir::Extra>& extras) {
     sorted.push_back(&extra);
   }
   // An inline map in the reference: its keys follow the struct's fields, in go-yaml's order.
-  std::sort(sorted.begin(), sorted.end(), [](const ir::Extra* a, const ir::Extra* b) {
-    return yaml_key_less(a->key, b->key);
-  });
+  std::sort(sorted.begin(), sorted.end(),
+            [](const ir::Extra* a, const ir::Extra* b) { return yaml_key_less(a->key, b->key); });
   for (const ir::Extra* extra : sorted) {
     object.add(extra->key, snode_value(extra->value));
   }
@@ -131,8 +130,7 @@ Object update_config(const ir::UpdateConfig& config) {
   out.duration("monitor", config.monitor, false);
   if (config.max_failure_ratio && *config.max_failure_ratio != 0) {
     // float32 in the reference.
-    out.add("max_failure_ratio",
-            YValue::floating32(static_cast<float>(*config.max_failure_ratio)));
+    out.add("max_failure_ratio", YValue::floating32(static_cast<float>(*config.max_failure_ratio)));
   }
   out.str("order", config.order);
   return out;
@@ -269,6 +267,7 @@ YValue service(const ir::Service& service) {
     healthcheck.duration("interval", check.interval, true);
     healthcheck.uint_ptr("retries", check.retries);
     healthcheck.duration("start_period", check.start_period, true);
+    healthcheck.duration("start_interval", check.start_interval, true);
     healthcheck.boolean("disable", check.disable);
     out.add("healthcheck", healthcheck.take());
   }
@@ -297,6 +296,7 @@ YValue service(const ir::Service& service) {
       }
       Object config;
       config.list("aliases", network.aliases);
+      config.map("driver_opts", network.driver_opts);
       config.str("ipv4_address", network.ipv4_address);
       config.str("ipv6_address", network.ipv6_address);
       networks.add(name, config.take());
@@ -415,6 +415,70 @@ YValue network(const ir::Network& network) {
   return out.take();
 }
 
+YValue topologies(const std::vector<ir::Topology>& list) {
+  YValue out = YValue::sequence();
+  for (const ir::Topology& topology : list) {
+    Object item;
+    item.map("segments", topology.segments);
+    out.push(item.take());
+  }
+  return out;
+}
+
+// The reference's ClusterVolumeSpec: omitempty everywhere, sizes as strings of bytes, and an
+// empty block_volume still printed ({}), as a non-nil pointer.
+YValue cluster_spec(const ir::ClusterSpec& spec) {
+  Object out;
+  out.str("group", spec.group);
+  if (spec.has_access_mode) {
+    Object access;
+    access.str("scope", spec.scope);
+    access.str("sharing", spec.sharing);
+    if (spec.has_mount_volume) {
+      Object mount;
+      mount.str("fs_type", spec.fs_type);
+      mount.list("mount_flags", spec.mount_flags);
+      access.add("mount_volume", mount.take());
+    }
+    if (spec.has_block_volume) {
+      access.add("block_volume", YValue::mapping());
+    }
+    out.add("access_mode", access.take());
+  }
+  if (spec.has_accessibility) {
+    Object requirements;
+    if (!spec.requisite.empty()) {
+      requirements.add("requisite", topologies(spec.requisite));
+    }
+    if (!spec.preferred.empty()) {
+      requirements.add("preferred", topologies(spec.preferred));
+    }
+    out.add("accessibility_requirements", requirements.take());
+  }
+  if (spec.has_capacity_range) {
+    Object range;
+    for (auto [key, field] : {std::pair{"required_bytes", &spec.required_bytes},
+                              std::pair{"limit_bytes", &spec.limit_bytes}}) {
+      if (*field && **field != 0) {
+        range.add(key, YValue::string(std::to_string(**field)));
+      }
+    }
+    out.add("capacity_range", range.take());
+  }
+  if (!spec.secrets.empty()) {
+    YValue secrets = YValue::sequence();
+    for (const ir::VolumeSecret& secret : spec.secrets) {
+      Object item;
+      item.str("key", secret.key);
+      item.str("secret", secret.secret);
+      secrets.push(item.take());
+    }
+    out.add("secrets", std::move(secrets));
+  }
+  out.str("availability", spec.availability);
+  return out.take();
+}
+
 YValue volume(const ir::Volume& volume) {
   Object out;
   out.str("name", volume.name);
@@ -423,6 +487,9 @@ YValue volume(const ir::Volume& volume) {
   external(out, volume.external);
   out.map("labels", volume.labels);
   add_extras(out, volume.extras);
+  if (volume.cluster_spec) {
+    out.add("x-cluster-spec", cluster_spec(*volume.cluster_spec));
+  }
   return out.take();
 }
 

@@ -1,6 +1,6 @@
 #pragma once
-// The typed IR: one compose v3.9 stack after loading, interpolation and (for several -c files)
-// merging. It mirrors the reference's typed config (docker/cli cli/compose/types) field for
+// The typed IR: one compose 3.x stack (3.0–3.13) after loading, interpolation and (for several -c
+// files) merging. It mirrors the reference's typed config (docker/cli cli/compose/types) field for
 // field, so that `stackc config` can print what `docker stack config` prints and the backend
 // can convert exactly as `docker stack deploy` does. Every field remembers where it was written.
 //
@@ -90,7 +90,7 @@ struct CredentialSpec {
 struct Healthcheck {
   SourceLoc loc;
   StrList test;  // a string test is normalized to ["CMD-SHELL", s] as the reference does
-  Duration timeout, interval, start_period;
+  Duration timeout, interval, start_period, start_interval;  // start_interval: 3.12
   Uint retries;
   Bool disable;
 };
@@ -120,10 +120,10 @@ struct GenericResource {
 struct Resource {
   SourceLoc loc;
   bool set = false;
-  Str cpus;           // kept as written ("0.5"); nano-CPUs in `nano_cpus`
+  Str cpus;  // kept as written ("0.5"); nano-CPUs in `nano_cpus`
   Int nano_cpus;
   Bytes memory;
-  Int pids;                                    // limits only
+  Int pids;                                        // limits only
   std::vector<GenericResource> generic_resources;  // reservations only
 };
 
@@ -165,15 +165,15 @@ struct Deploy {
 // A long-syntax or expanded short-syntax port.
 struct Port {
   SourceLoc loc;
-  Str mode;        // ingress | host; short syntax gives ingress
+  Str mode;  // ingress | host; short syntax gives ingress
   Field<uint32_t> target;
   Field<uint32_t> published;
-  Str protocol;    // tcp | udp | sctp; short syntax gives tcp
+  Str protocol;  // tcp | udp | sctp; short syntax gives tcp
 };
 
 struct Mount {
   SourceLoc loc;
-  Str type;  // volume | bind | tmpfs | npipe
+  Str type;  // volume | bind | tmpfs | npipe | cluster (3.10: a CSI cluster volume or group:name)
   Str source, target;
   Bool read_only;
   Str consistency;
@@ -193,9 +193,10 @@ struct FileReference {
 };
 
 struct ServiceNetwork {
-  SourceLoc loc;  // the network's name in the service's `networks`
+  SourceLoc loc;            // the network's name in the service's `networks`
   bool has_config = false;  // false: listed, or mapped to null
   StrList aliases;
+  StrMap driver_opts;  // 3.13: options of this service's attachment to the network
   Str ipv4_address, ipv6_address;
 };
 
@@ -259,6 +260,9 @@ struct Service {
   Bool tty;
   std::map<std::string, Ulimit> ulimits;
   Str user, userns_mode;
+  // 3.13. The reference's schema accepts it, but its loader keeps it nowhere: `config` does not
+  // print it and `deploy` does not send it. Kept for lint, which says so.
+  Int oom_score_adj;
   std::vector<Mount> volumes;
   Str working_dir;
   std::vector<Extra> extras;  // x-* keys
@@ -284,6 +288,36 @@ struct Network {
   std::vector<Extra> extras;
 };
 
+// `x-cluster-spec` of a volume (3.10, CSI cluster volumes), typed as the reference types it:
+// sizes in bytes, segment lists as maps. `docker stack deploy` never creates volumes, so only
+// `config` prints it.
+struct Topology {
+  SourceLoc loc;
+  StrMap segments;  // a "k=v" list becomes a map; "k" alone gives ""
+};
+
+struct VolumeSecret {
+  SourceLoc loc;
+  Str key, secret;
+};
+
+struct ClusterSpec {
+  SourceLoc loc;
+  Str group;
+  bool has_access_mode = false;
+  Str scope, sharing;
+  bool has_block_volume = false;
+  bool has_mount_volume = false;
+  Str fs_type;
+  StrList mount_flags;
+  bool has_accessibility = false;
+  std::vector<Topology> requisite, preferred;
+  bool has_capacity_range = false;
+  Bytes required_bytes, limit_bytes;
+  std::vector<VolumeSecret> secrets;
+  Str availability;
+};
+
 struct Volume {
   std::string key;
   SourceLoc loc;
@@ -291,6 +325,7 @@ struct Volume {
   StrMap driver_opts;
   External external;
   StrMap labels;
+  std::optional<ClusterSpec> cluster_spec;  // x-cluster-spec
   std::vector<Extra> extras;
 };
 
@@ -309,7 +344,7 @@ struct FileObject {
 
 struct Stack {
   Str version;
-  std::string working_dir;  // the first -c file's folder: every relative path resolves here
+  std::string working_dir;        // the first -c file's folder: every relative path resolves here
   std::vector<Service> services;  // sorted by name, as the reference sorts them
   std::map<std::string, Network> networks;
   std::map<std::string, Volume> volumes;

@@ -14,7 +14,7 @@ namespace stackc {
 namespace {
 
 constexpr const char* k_code_type = "STK030";       // a value of the wrong type or shape
-constexpr const char* k_code_unknown = "STK031";    // a key the v3.9 format does not have
+constexpr const char* k_code_unknown = "STK031";    // a key the compose 3.x format does not have
 constexpr const char* k_code_value = "STK032";      // a value that does not parse
 constexpr const char* k_code_forbidden = "STK033";  // a key the reference refuses outright
 
@@ -268,14 +268,16 @@ class Builder {
   }
   // Reads a mapping's entries through `handle`, which returns false for keys it does not know.
   // x-* keys are allowed where `extensions` is given.
+  // `typed_extension` is an x-* key the reference types (given to `handle`, not kept verbatim).
   template <typename Handle>
   void entries(const SNode& node, const std::string& path, Handle handle,
-               std::vector<ir::Extra>* extensions = nullptr) {
+               std::vector<ir::Extra>* extensions = nullptr,
+               std::string_view typed_extension = {}) {
     if (!mapping(node, path)) {
       return;
     }
     for (const SEntry& entry : node.entries) {
-      if (extensions != nullptr && is_extension(entry.key)) {
+      if (extensions != nullptr && is_extension(entry.key) && entry.key != typed_extension) {
         extensions->push_back(ir::Extra{entry.key, entry.key_loc, entry.value});
         continue;
       }
@@ -325,6 +327,8 @@ class Builder {
   }
   void network(const SEntry& entry, ir::Network& out);
   void volume(const SEntry& entry, ir::Volume& out);
+  void cluster_spec(const SNode& node, const std::string& path, ir::ClusterSpec& out);
+  void topologies(const SNode& node, const std::string& path, std::vector<ir::Topology>& out);
   void file_object(const SEntry& entry, const std::string& section, ir::FileObject& out);
   std::string resolve_path(const std::string& path) const;
   std::optional<std::string> env(std::string_view name) const {
@@ -571,6 +575,8 @@ void Builder::service_key(const SEntry& entry, const std::string& path, ir::Serv
     boolean(value, path, out.tty);
   } else if (key == "ulimits") {
     ulimits(value, path, out.ulimits);
+  } else if (key == "oom_score_adj") {
+    integer(value, path, out.oom_score_adj);
   } else if (key == "user") {
     string(value, path, out.user);
   } else if (key == "userns_mode") {
@@ -611,9 +617,9 @@ void Builder::build(const SNode& node, const std::string& path, ir::Build& out) 
       string_or_number(e.value, p, ignored);
     } else if (e.key == "extra_hosts") {
       extra_hosts(e.value, p, out.extra_hosts);
-    } else {
-      return false;
     }
+    // Any other key: from 3.11 on the reference's schema accepts it (the schema stage refuses
+    // it in older files), and build is ignored anyway.
     return true;
   });
 }
@@ -797,6 +803,8 @@ void Builder::healthcheck(const SNode& node, const std::string& path, ir::Health
       duration(e.value, p, out.interval);
     } else if (e.key == "start_period") {
       duration(e.value, p, out.start_period);
+    } else if (e.key == "start_interval") {
+      duration(e.value, p, out.start_interval);
     } else if (e.key == "retries") {
       if (is_number(e.value) && e.value.type == ScalarType::floating && e.value.float_value >= 0 &&
           e.value.float_value == static_cast<double>(static_cast<uint64_t>(e.value.float_value))) {
@@ -1041,6 +1049,8 @@ void Builder::service_networks(const SNode& node, const std::string& path,
     entries(e.value, p, [&](const SEntry& n, const std::string& np) {
       if (n.key == "aliases") {
         string_list(n.value, np, network.aliases);
+      } else if (n.key == "driver_opts") {
+        list_or_dict(n.value, np, network.driver_opts, false);
       } else if (n.key == "ipv4_address") {
         string(n.value, np, network.ipv4_address);
       } else if (n.key == "ipv6_address") {
@@ -1238,8 +1248,14 @@ void Builder::volume(const SEntry& entry, ir::Volume& out) {
   }
   entries(
       entry.value, path,
-      [&](const SEntry& e, const std::string& p) { return shared_object_key(e, p, out); },
-      &out.extras);
+      [&](const SEntry& e, const std::string& p) {
+        if (e.key == "x-cluster-spec") {
+          cluster_spec(e.value, p, out.cluster_spec.emplace());
+          return true;
+        }
+        return shared_object_key(e, p, out);
+      },
+      &out.extras, /*typed_extension=*/"x-cluster-spec");
   if (out.external.external && *out.external.external) {
     // At the key that should go, not at its first entry.
     auto key_loc = [&](std::string_view key, SourceLoc fallback) {
@@ -1265,6 +1281,99 @@ void Builder::volume(const SEntry& entry, ir::Volume& out) {
     }
   }
   normalize_external(out, path, m_diags, true);
+}
+
+// x-cluster-spec as the reference's ClusterVolumeSpec: keys it does not know are ignored (its
+// schema leaves these mappings open).
+void Builder::cluster_spec(const SNode& node, const std::string& path, ir::ClusterSpec& out) {
+  out.loc = node.loc;
+  if (!mapping(node, path)) {
+    return;
+  }
+  for (const SEntry& e : node.entries) {
+    const std::string p = path + "." + e.key;
+    if (e.key == "group") {
+      string(e.value, p, out.group);
+    } else if (e.key == "availability") {
+      string(e.value, p, out.availability);
+    } else if (e.key == "access_mode" && mapping(e.value, p)) {
+      out.has_access_mode = true;
+      for (const SEntry& a : e.value.entries) {
+        const std::string ap = p + "." + a.key;
+        if (a.key == "scope") {
+          string(a.value, ap, out.scope);
+        } else if (a.key == "sharing") {
+          string(a.value, ap, out.sharing);
+        } else if (a.key == "block_volume" && mapping(a.value, ap)) {
+          out.has_block_volume = true;
+        } else if (a.key == "mount_volume" && mapping(a.value, ap)) {
+          out.has_mount_volume = true;
+          for (const SEntry& m : a.value.entries) {
+            if (m.key == "fs_type") {
+              string(m.value, ap + ".fs_type", out.fs_type);
+            } else if (m.key == "mount_flags") {
+              string_list(m.value, ap + ".mount_flags", out.mount_flags, false);
+            }
+          }
+        }
+      }
+    } else if (e.key == "accessibility_requirements" && mapping(e.value, p)) {
+      out.has_accessibility = true;
+      for (const SEntry& a : e.value.entries) {
+        if (a.key == "requisite") {
+          topologies(a.value, p + ".requisite", out.requisite);
+        } else if (a.key == "preferred") {
+          topologies(a.value, p + ".preferred", out.preferred);
+        }
+      }
+    } else if (e.key == "capacity_range" && mapping(e.value, p)) {
+      out.has_capacity_range = true;
+      for (const SEntry& c : e.value.entries) {
+        if (c.key == "required_bytes") {
+          bytes(c.value, p + ".required_bytes", out.required_bytes);
+        } else if (c.key == "limit_bytes") {
+          bytes(c.value, p + ".limit_bytes", out.limit_bytes);
+        }
+      }
+    } else if (e.key == "secrets") {
+      if (!e.value.is_sequence()) {
+        type_error(e.value, p, "a list");
+        continue;
+      }
+      for (const SNode& item : e.value.items) {
+        ir::VolumeSecret secret;
+        secret.loc = item.loc;
+        if (mapping(item, p + " items")) {
+          for (const SEntry& k : item.entries) {
+            if (k.key == "key") {
+              string(k.value, p + ".key", secret.key);
+            } else if (k.key == "secret") {
+              string(k.value, p + ".secret", secret.secret);
+            }
+          }
+        }
+        out.secrets.push_back(std::move(secret));
+      }
+    }
+  }
+}
+
+void Builder::topologies(const SNode& node, const std::string& path,
+                         std::vector<ir::Topology>& out) {
+  if (!node.is_sequence()) {
+    type_error(node, path, "a list");
+    return;
+  }
+  for (const SNode& item : node.items) {
+    ir::Topology topology;
+    topology.loc = item.loc;
+    if (mapping(item, path + " items")) {
+      if (const SNode* segments = item.find("segments")) {
+        list_or_dict(*segments, path + ".segments", topology.segments, false);
+      }
+    }
+    out.push_back(std::move(topology));
+  }
 }
 
 void Builder::file_object(const SEntry& entry, const std::string& section, ir::FileObject& out) {
@@ -1302,8 +1411,14 @@ void Builder::file_object(const SEntry& entry, const std::string& section, ir::F
     m_diags.error(k_code_value, out.driver.loc,
                   fmt::format("{}: driver and file cannot both be set", path));
   }
-  if (out.file && !(out.external.external && *out.external.external)) {
-    out.file.value = resolve_path(*out.file);
+  // As the reference's loader: a local object without a driver gets an absolute file even when
+  // it names none (then the working directory itself, which deploy cannot read).
+  if (!(out.external.external && *out.external.external) && !out.driver) {
+    if (out.file) {
+      out.file.value = resolve_path(*out.file);
+    } else {
+      out.file.assign(resolve_path(""), out.loc);
+    }
   }
   normalize_external(out, path, m_diags, true);
 }

@@ -18,10 +18,9 @@ constexpr const char* k_code_version = "STK021";
 constexpr const char* k_code_image = "STK022";
 constexpr const char* k_code_env_file = "STK023";
 
-// "3", "3.0" ... "3.9" and a missing version are read with the 3.9 rules. The reference reads
-// a missing version and "3" as its newest schema and prints them as "3.13", so do we.
-std::string check_version(const SNode& root, const SourceFile& file, Diagnostics& diags,
-                          bool& ok) {
+// The reference's version table (docker CLI 28): "3.0" ... "3.13" each name a schema; a missing
+// version, "" and "3" mean its newest, "3.13", and are printed so.
+std::string check_version(const SNode& root, const SourceFile& file, Diagnostics& diags, bool& ok) {
   const SEntry* entry = root.find_entry("version");
   if (entry == nullptr) {
     return "3.13";
@@ -29,7 +28,7 @@ std::string check_version(const SNode& root, const SourceFile& file, Diagnostics
   const SNode& value = entry->value;
   if (!value.is_scalar() || value.type != ScalarType::string) {
     diags.error(k_code_version, value.loc.has_line() ? value.loc : SourceLoc{&file, 0, 0},
-                fmt::format("version must be a string such as \"3.9\", not {}",
+                fmt::format("version must be a string such as \"3.13\", not {}",
                             value.is_scalar() ? value.text : "a collection"));
     ok = false;
     return "";
@@ -38,13 +37,12 @@ std::string check_version(const SNode& root, const SourceFile& file, Diagnostics
   if (version == "3" || version.empty()) {
     return "3.13";
   }
-  if (version.size() == 3 && version[0] == '3' && version[1] == '.' && version[2] >= '0' &&
-      version[2] <= '9') {
+  if (compose_minor(version) >= 0) {
     return version;
   }
   diags.error(k_code_version, value.loc,
               fmt::format("unsupported compose file version \"{}\": stackc reads versions 3.0 to "
-                          "3.9 (and \"3\" or no version, read with the 3.9 rules)",
+                          "3.13, like the docker CLI 28 (\"3\" or no version means 3.13)",
                           version));
   ok = false;
   return "";
@@ -93,8 +91,26 @@ void apply_env_files(ir::Service& service, const BuildContext& context, const En
 
 }  // namespace
 
-tl::expected<ir::Stack, LoadFailure> load_stack(const LoadOptions& options,
-                                                SourceManager& sources, Diagnostics& diags) {
+int compose_minor(std::string_view version) {
+  if (version.size() < 3 || version.size() > 4 || version.substr(0, 2) != "3.") {
+    return -1;
+  }
+  std::string_view minor = version.substr(2);
+  if (minor.size() == 2 && minor[0] != '1') {
+    return -1;  // "3.01" names no schema
+  }
+  int value = 0;
+  for (char c : minor) {
+    if (c < '0' || c > '9') {
+      return -1;
+    }
+    value = value * 10 + (c - '0');
+  }
+  return value <= 13 ? value : -1;
+}
+
+tl::expected<ir::Stack, LoadFailure> load_stack(const LoadOptions& options, SourceManager& sources,
+                                                Diagnostics& diags) {
   MapEnv no_env;
   const Env& env = options.env != nullptr ? *options.env : no_env;
   BuildContext context;
@@ -128,8 +144,8 @@ tl::expected<ir::Stack, LoadFailure> load_stack(const LoadOptions& options,
     } else if (version != first_version) {
       const SEntry* entry = root->find_entry("version");
       diags.error(k_code_version, entry ? entry->value.loc : SourceLoc{*file, 0, 0},
-                  fmt::format("version mismatched between compose files: {} and {}",
-                              first_version, version));
+                  fmt::format("version mismatched between compose files: {} and {}", first_version,
+                              version));
       continue;
     }
     // Substitute ${VAR} in values, check the structure, then type the file on its own, as the
@@ -168,9 +184,9 @@ tl::expected<ir::Stack, LoadFailure> load_stack(const LoadOptions& options,
   // merging, so an override file may supply it).
   for (const ir::Service& service : merged->services) {
     if (!service.image || service.image->empty()) {
-      diags.error(k_code_image, service.loc,
-                  fmt::format("invalid image reference for service {}: no image specified",
-                              service.name));
+      diags.error(
+          k_code_image, service.loc,
+          fmt::format("invalid image reference for service {}: no image specified", service.name));
     }
   }
   if (diags.has_errors()) {

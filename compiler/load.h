@@ -2,6 +2,7 @@
 // The front end's driver: every pass from file names to one typed, merged stack.
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <tl/expected.hpp>
@@ -30,9 +31,13 @@ enum class LoadFailure {
   io,       // a file could not be read (exit 2)
 };
 
+// The minor number of a compose version the reference reads ("3.0" -> 0 ... "3.13" -> 13), or
+// -1 for any other string: the reference picks its schema by the exact text.
+int compose_minor(std::string_view version);
+
 // Runs the front end: read, parse, check the version, interpolate, type each file on its own,
 // then merge them and check the merged stack. Everything found is in `diags`.
-tl::expected<ir::Stack, LoadFailure> load_stack(const LoadOptions& options,
-                                                SourceManager& sources, Diagnostics& diags);
+tl::expected<ir::Stack, LoadFailure> load_stack(const LoadOptions& options, SourceManager& sources,
+                                                Diagnostics& diags);
 
 }  // namespace stackc

@@ -156,6 +156,7 @@ void healthcheck(ir::Healthcheck& base, const ir::Healthcheck& over) {
   pointer(base.interval, over.interval);
   pointer(base.retries, over.retries);
   pointer(base.start_period, over.start_period);
+  pointer(base.start_interval, over.start_interval);
   value(base.disable, over.disable);
 }
 
@@ -226,6 +227,7 @@ void service(ir::Service& base, const ir::Service& over) {
     if (network.has_config) {
       ir::ServiceNetwork& b = found->second;
       b.aliases = network.aliases;  // replaced, even by nothing
+      // driver_opts: the base's stay, the override's are dropped (docker 28.2.2 does so).
       value(b.ipv4_address, network.ipv4_address);
       value(b.ipv6_address, network.ipv6_address);
     }
@@ -249,6 +251,7 @@ void service(ir::Service& base, const ir::Service& over) {
   }
   value(base.user, over.user);
   value(base.userns_mode, over.userns_mode);
+  value(base.oom_score_adj, over.oom_score_adj);
   keyed(base.volumes, over.volumes, [](const ir::Mount& m) { return *m.target; });
   value(base.working_dir, over.working_dir);
   for (const ir::Extra& extra : over.extras) {

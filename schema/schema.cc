@@ -40,6 +40,7 @@
 #include <valijson/validator.hpp>
 
 #include "schema/suggest.h"
+#include "schema/version_gate.h"
 
 namespace stackc {
 namespace {
@@ -189,8 +190,7 @@ struct CompiledSchema {
   // For each section, the fast schema narrowed to the keys of the first file that used it, and
   // those keys (see narrowed_fast).
   std::mutex narrowed_mutex;
-  std::array<std::pair<std::string, std::unique_ptr<valijson::Schema>>, k_sections.size()>
-      narrowed;
+  std::array<std::pair<std::string, std::unique_ptr<valijson::Schema>>, k_sections.size()> narrowed;
 };
 
 // valijson copies what it needs out of `root` (enum values are frozen copies), so `root` may
@@ -892,7 +892,7 @@ class PartValidator {
       // A failure shape this code does not know: still say so rather than let it pass.
       m_out.push_back({"STK050",
                        start.node->loc,
-                       fmt::format("{} does not match the compose 3.9 schema",
+                       fmt::format("{} does not match the compose schema",
                                    start.path.empty() ? "the stack file" : start.path),
                        {}});
       return;
@@ -1229,6 +1229,8 @@ void validate_schema(const SNode& root, Diagnostics& diags) {
       diagnostic.notes.push_back({finding.loc, finding.note});
     }
   }
+  // The one schema is the newest version's: take away the keys an older `version:` lacks.
+  check_version_gates(root, diags);
 }
 
 }  // namespace stackc

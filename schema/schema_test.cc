@@ -874,6 +874,71 @@ services:
       platform: linux
 )",
      Stricter::no},
+    // Compose 3.10–3.13 (each row checked with docker 28.2.2 too).
+    {"build with an unknown key in 3.11", Reference::accepts, R"(version: "3.11"
+services:
+  web:
+    image: nginx
+    build:
+      context: .
+      platform: linux
+)",
+     Stricter::no},
+    {"start_interval in 3.11", Reference::rejects, R"(version: "3.11"
+services:
+  web:
+    image: nginx
+    healthcheck:
+      start_interval: 5s
+)",
+     Stricter::no},
+    {"start_interval in 3.12", Reference::accepts, R"(version: "3.12"
+services:
+  web:
+    image: nginx
+    healthcheck:
+      start_interval: 5s
+)",
+     Stricter::no},
+    {"oom_score_adj in 3.12", Reference::rejects, R"(version: "3.12"
+services:
+  web:
+    image: nginx
+    oom_score_adj: 5
+)",
+     Stricter::no},
+    {"oom_score_adj and network driver_opts without a version", Reference::accepts, R"(services:
+  web:
+    image: nginx
+    oom_score_adj: 5
+    networks:
+      n:
+        driver_opts: {a: 1}
+networks:
+  n:
+)",
+     Stricter::no},
+    {"cluster mount in 3.9", Reference::accepts, R"(version: "3.9"
+services:
+  web:
+    image: nginx
+    volumes:
+      - type: cluster
+        source: group:g
+        target: /g
+)",
+     Stricter::no},
+    {"x-cluster-spec size not a string", Reference::rejects, R"(version: "3.10"
+services:
+  web:
+    image: nginx
+volumes:
+  v:
+    x-cluster-spec:
+      capacity_range:
+        required_bytes: 5
+)",
+     Stricter::no},
     {"secret external with an extra key", Reference::accepts, R"(version: "3.9"
 services:
   web:

@@ -271,7 +271,8 @@ void apply_service(Engine& engine, const PlannedObject& object, const ApplyOptio
     desired.image = object.image;
     desired.reuse_live_image = object.reuse_live_image;
     desired.depends_on = object.depends_on;
-    PlannedObject again = plan_service(desired, object.spec_json, &live, names);
+    PlannedObject again = plan_service(desired, object.spec_json, &live, names,
+                                       engine.api_version().value_or(std::string()));
     if (again.action == Action::unchanged) {
       state.done({object.kind, Action::unchanged, object.name, true,
                   "already up to date after a concurrent update"});

@@ -128,6 +128,11 @@ Json healthcheck(const Context& ctx, const ir::Healthcheck& check) {
   if (check.start_period && *check.start_period != 0) {
     out["StartPeriod"] = *check.start_period;
   }
+  // Sent whatever the engine's API version, as the docker CLI 28 does: an engine older than
+  // API 1.44 drops it from the stored spec (plan.cc ignores it there when diffing).
+  if (check.start_interval && *check.start_interval != 0) {
+    out["StartInterval"] = *check.start_interval;
+  }
   if (check.retries && *check.retries != 0) {
     out["Retries"] = *check.retries;
   }
@@ -317,6 +322,13 @@ Json networks(const Context& ctx, const ir::Service& service) {
     }
     if (!aliases.empty()) {
       attachment["Aliases"] = std::move(aliases);
+    }
+    if (config != nullptr && !config->driver_opts.empty()) {
+      Json opts = Json::object();
+      for (const auto& [name, value] : config->driver_opts) {
+        opts[name] = value.value.value_or("");
+      }
+      attachment["DriverOpts"] = std::move(opts);
     }
     attachments.emplace_back(target, std::move(attachment));
   };

@@ -170,6 +170,17 @@ const FragmentCase k_fragments[] = {
      R"({"Test":["CMD-SHELL","curl x"],"Interval":2000000000})"},
     {"healthcheck_disable", "    healthcheck:\n      disable: true\n      interval: 2s\n",
      "/TaskTemplate/ContainerSpec/Healthcheck", R"({"Test":["NONE"]})"},
+    // 3.12: sent whatever the engine's API version (seen on the lab: docker 28.2.2 sends it to
+    // a 1.41 engine, which drops it).
+    {"healthcheck_start_interval",
+     "    healthcheck:\n      start_period: 1m\n      start_interval: 1500ms\n",
+     "/TaskTemplate/ContainerSpec/Healthcheck",
+     R"({"StartPeriod":60000000000,"StartInterval":1500000000})"},
+    {"healthcheck_start_interval_zero", "    healthcheck:\n      start_interval: 0s\n",
+     "/TaskTemplate/ContainerSpec/Healthcheck", "{}"},
+    // 3.13: accepted, never sent (docker 28.2.2's loader keeps it nowhere).
+    {"oom_score_adj_not_sent", "    oom_score_adj: 500\n",
+     "/TaskTemplate/ContainerSpec/OomScoreAdj", "null"},
     // Task template.
     {"resources_always", "", "/TaskTemplate/Resources", "{}"},
     {"resources",
@@ -215,6 +226,14 @@ const FragmentCase k_fragments[] = {
      "    networks: [named, hostnet]\nnetworks:\n  named: {name: shared}\n"
      "  hostnet: {external: true, name: host}\n",
      "/TaskTemplate/Networks", R"([{"Target":"host"},{"Target":"shared","Aliases":["web"]}])"},
+    // 3.13: a service's options for one attachment, numbers as strings, an empty map omitted.
+    {"network_driver_opts",
+     "    networks:\n      a:\n        driver_opts: {mtu: 1400, z: x}\n      b:\n        "
+     "driver_opts: {}\n"
+     "networks:\n  a:\n  b:\n",
+     "/TaskTemplate/Networks",
+     R"([{"Target":"st_a","Aliases":["web"],"DriverOpts":{"mtu":"1400","z":"x"}},)"
+     R"({"Target":"st_b","Aliases":["web"]}])"},
     // Mode, update/rollback, endpoint.
     {"replicated_nil", "", "/Mode", R"({"Replicated":{}})"},
     {"replicas_zero", "    deploy: {replicas: 0}\n", "/Mode", R"({"Replicated":{"Replicas":0}})"},
@@ -262,6 +281,19 @@ const FragmentCase k_fragments[] = {
     {"tmpfs", "    volumes:\n      - {type: tmpfs, target: /x, tmpfs: {size: 100}}\n",
      "/TaskTemplate/ContainerSpec/Mounts",
      R"([{"Type":"tmpfs","Target":"/x","TmpfsOptions":{"SizeBytes":100}}])"},
+    // 3.10 cluster volumes: a group is sent as written, a stack volume namespaced unless named.
+    {"cluster_mounts",
+     "    volumes:\n      - {type: cluster, source: 'group:g', target: /g}\n"
+     "      - {type: cluster, source: cv, target: /c, read_only: true}\n"
+     "      - {type: cluster, source: ext, target: /e}\n"
+     "      - {type: cluster, source: named, target: /n}\n"
+     "volumes:\n  cv:\n    driver: csi\n    x-cluster-spec: {group: g}\n  ext: {external: true}\n"
+     "  named: {name: real}\n",
+     "/TaskTemplate/ContainerSpec/Mounts",
+     R"([{"Type":"cluster","Source":"group:g","Target":"/g","ClusterOptions":{}},)"
+     R"({"Type":"cluster","Source":"st_cv","Target":"/c","ReadOnly":true,"ClusterOptions":{}},)"
+     R"({"Type":"cluster","Source":"ext","Target":"/e","ClusterOptions":{}},)"
+     R"({"Type":"cluster","Source":"real","Target":"/n","ClusterOptions":{}}])"},
     {"consistency",
      "    volumes:\n      - {type: bind, source: /tmp, target: /x, consistency: cached}\n",
      "/TaskTemplate/ContainerSpec/Mounts",
@@ -324,6 +356,14 @@ const ErrorCase k_errors[] = {
      "bind options are incompatible with type volume", 5},
     {"tmpfs_source", "    volumes:\n      - {type: tmpfs, source: a, target: /x}\n",
      "invalid tmpfs source, source must be empty", 6},
+    {"cluster_no_source", "    volumes:\n      - {type: cluster, target: /x}\n",
+     "invalid cluster source, source cannot be empty", 6},
+    {"cluster_volume_options",
+     "    volumes:\n      - {type: cluster, source: v, target: /x, volume: {nocopy: true}}\n"
+     "volumes:\n  v:\n",
+     "volume options are incompatible with type cluster", 6},
+    {"cluster_undefined", "    volumes:\n      - {type: cluster, source: nope, target: /x}\n",
+     "undefined volume \"nope\"", 6},
     {"duplicate_secret_target",
      "    secrets:\n      - {source: a, target: t}\n      - {source: b, target: t}\n"
      "secrets:\n  a: {external: true}\n  b: {external: true}\n",

@@ -51,6 +51,20 @@ bool incompatible(const Context& ctx, const ir::Mount& mount, std::string_view t
   return true;
 }
 
+// The stack volume a mount names, its Source set to the volume's name, or its key namespaced;
+// null (reported) when the file does not declare it.
+const ir::Volume* stack_volume(const Context& ctx, const ir::Mount& mount, Json& out) {
+  auto found = ctx.stack.volumes.find(*mount.source);
+  if (found == ctx.stack.volumes.end()) {
+    ctx.diags.error(k_code_undefined, mount.source.loc,
+                    fmt::format("undefined volume \"{}\"", *mount.source));
+    return nullptr;
+  }
+  const ir::Volume& volume = found->second;
+  out["Source"] = volume.name && !volume.name->empty() ? *volume.name : ctx.scope(*mount.source);
+  return &volume;
+}
+
 bool volume_mount(const Context& ctx, const ir::Mount& mount, Json& out) {
   if (incompatible(ctx, mount, "volume")) {
     return false;
@@ -59,14 +73,11 @@ bool volume_mount(const Context& ctx, const ir::Mount& mount, Json& out) {
   if (!mount.source || mount.source->empty()) {
     return true;  // anonymous: no options at all, even with `volume: {nocopy: true}`
   }
-  auto found = ctx.stack.volumes.find(*mount.source);
-  if (found == ctx.stack.volumes.end()) {
-    ctx.diags.error(k_code_undefined, mount.source.loc,
-                    fmt::format("undefined volume \"{}\"", *mount.source));
+  const ir::Volume* found = stack_volume(ctx, mount, out);
+  if (found == nullptr) {
     return false;
   }
-  const ir::Volume& volume = found->second;
-  out["Source"] = volume.name && !volume.name->empty() ? *volume.name : ctx.scope(*mount.source);
+  const ir::Volume& volume = *found;
   Json options = Json::object();
   if (mount.volume_nocopy && *mount.volume_nocopy) {
     options["NoCopy"] = true;
@@ -132,6 +143,24 @@ bool tmpfs_mount(const Context& ctx, const ir::Mount& mount, Json& out) {
   return true;
 }
 
+// A CSI cluster volume (3.10): a `group:` source names a volume group and is sent as written;
+// any other source must be a stack volume, namespaced unless it has a name (external ones do).
+bool cluster_mount(const Context& ctx, const ir::Mount& mount, Json& out) {
+  if (!mount.source || mount.source->empty()) {
+    ctx.diags.error(k_code_invalid, mount.loc, "invalid cluster source, source cannot be empty");
+    return false;
+  }
+  if (incompatible(ctx, mount, "cluster")) {
+    return false;
+  }
+  out = base_mount(mount);
+  out["ClusterOptions"] = Json::object();
+  if (mount.source->rfind("group:", 0) == 0) {
+    return true;
+  }
+  return stack_volume(ctx, mount, out) != nullptr;
+}
+
 }  // namespace
 
 Json convert_mounts(const Context& ctx, const ir::Service& service) {
@@ -146,6 +175,8 @@ Json convert_mounts(const Context& ctx, const ir::Service& service) {
       ok = bind_mount(ctx, mount, type, out);
     } else if (type == "tmpfs") {
       ok = tmpfs_mount(ctx, mount, out);
+    } else if (type == "cluster") {
+      ok = cluster_mount(ctx, mount, out);
     } else {
       ctx.diags.error(k_code_invalid, mount.type.loc,
                       "volume type must be volume, bind, tmpfs, npipe, or cluster");

@@ -165,6 +165,7 @@ const LiveNetwork* LiveStack::network(std::string_view name_or_id) const {
 EngineResult<LiveStack> read_live_stack(Engine& engine, std::string_view stack) {
   LiveStack live;
   live.stack = std::string(stack);
+  live.api_version = engine.api_version().value_or(std::string());
 
   // Every service, not only the stack's: the others' published ports are checked in preflight.
   auto services = engine.list_services();

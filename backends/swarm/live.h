@@ -56,6 +56,7 @@ struct LiveStack {
   std::vector<LiveObject> configs;    // every config
   std::vector<LiveNetwork> networks;  // every network
   std::vector<ForeignPort> foreign_ports;
+  std::string api_version;  // the engine's, as negotiated: what it keeps of a spec depends on it
 
   bool owns(const std::map<std::string, std::string>& labels) const;
   const LiveObject* service(std::string_view name) const;

@@ -393,7 +393,8 @@ bool sensitive_name(std::string_view name) {
   for (char c : name) {
     upper += static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
   }
-  for (std::string_view word : {"PASS", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "PRIVATE", "AUTH"}) {
+  for (std::string_view word :
+       {"PASS", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "PRIVATE", "AUTH"}) {
     if (upper.find(word) != std::string::npos) {
       return true;
     }
@@ -414,8 +415,8 @@ void redact_env(json& value) {
   const std::string& text = value.get_ref<const std::string&>();
   auto equals = text.find('=');
   if (equals != std::string::npos && sensitive_name(text.substr(0, equals))) {
-    value = fmt::format("{}=<redacted, {} bytes>", text.substr(0, equals),
-                        text.size() - equals - 1);
+    value =
+        fmt::format("{}=<redacted, {} bytes>", text.substr(0, equals), text.size() - equals - 1);
   }
 }
 
@@ -498,7 +499,25 @@ NetworkNames network_names(const LiveStack& live) {
   return names;
 }
 
-std::string normalize_service_spec(std::string_view spec_json, const NetworkNames& names) {
+namespace {
+// "1.41" -> 41; 0 when unknown. Every API version the engine client accepts is 1.x.
+int api_minor(std::string_view version) {
+  if (version.size() < 3 || version.substr(0, 2) != "1.") {
+    return 0;
+  }
+  int minor = 0;
+  for (char c : version.substr(2)) {
+    if (c < '0' || c > '9') {
+      return 0;
+    }
+    minor = minor * 10 + (c - '0');
+  }
+  return minor;
+}
+}  // namespace
+
+std::string normalize_service_spec(std::string_view spec_json, const NetworkNames& names,
+                                   std::string_view api_version) {
   json spec = parse(spec_json);
   if (!spec.is_object()) {
     return {};
@@ -525,6 +544,14 @@ std::string normalize_service_spec(std::string_view spec_json, const NetworkName
     container["Isolation"] = "default";
   }
   sort_array(container, "Env", dump_key);
+  // Healthcheck.StartInterval came with API 1.44: the docker CLI sends it to older engines too,
+  // and they drop it, so it cannot differ there.
+  if (const int minor = api_minor(api_version); minor != 0 && minor < 44) {
+    if (auto check = container.find("Healthcheck");
+        check != container.end() && check->is_object()) {
+      check->erase("StartInterval");
+    }
+  }
   sort_array(container, "CapabilityAdd", dump_key);
   sort_array(container, "CapabilityDrop", dump_key);
   for (const auto& [list, id_key, name_key] : {std::tuple{"Secrets", "SecretID", "SecretName"},
@@ -631,7 +658,8 @@ std::string service_mode(std::string_view spec_json) {
 }
 
 PlannedObject plan_service(const DesiredService& desired, const std::string& desired_spec_json,
-                           const LiveObject* live, const NetworkNames& names) {
+                           const LiveObject* live, const NetworkNames& names,
+                           std::string_view api_version) {
   PlannedObject planned;
   planned.kind = ObjectKind::service;
   planned.key = desired.key;
@@ -670,8 +698,8 @@ PlannedObject plan_service(const DesiredService& desired, const std::string& des
   planned.spec_json = spec.dump();
   // Normalized specs are canonical JSON text (sorted keys), so equal text means no change and
   // the field-by-field diff is only worked out for services that do change.
-  std::string normalized_live = normalize_service_spec(live->spec_json, names);
-  std::string normalized_desired = normalize_service_spec(planned.spec_json, names);
+  std::string normalized_live = normalize_service_spec(live->spec_json, names, api_version);
+  std::string normalized_desired = normalize_service_spec(planned.spec_json, names, api_version);
   if (normalized_live != normalized_desired) {
     planned.changes = diff_json(normalized_live, normalized_desired);
   }
@@ -830,6 +858,22 @@ tl::expected<Plan, std::vector<std::string>> make_plan(const DesiredStack& desir
             service.name, from, to, service.name));
       }
     }
+    // Cluster (CSI) volumes came with API 1.42: an older engine refuses the service with
+    // "invalid MountType", after the reference already created the networks. Refuse it first.
+    if (const int minor = api_minor(live.api_version); minor != 0 && minor < 42) {
+      const json* container = container_spec(spec);
+      const json* mounts =
+          container != nullptr && container->contains("Mounts") ? &(*container)["Mounts"] : nullptr;
+      for (const json& mount : mounts != nullptr && mounts->is_array() ? *mounts : json::array()) {
+        if (string_at(mount, "Type") == "cluster") {
+          errors.push_back(fmt::format(
+              "service {}: mount {} is a cluster volume, which needs an engine with API 1.42 or "
+              "later (this one speaks {})",
+              service.name, string_at(mount, "Target"), live.api_version));
+          break;
+        }
+      }
+    }
     for (const auto& [port, protocol] : published_ports(spec)) {
       for (const ForeignPort& held : live.foreign_ports) {
         if (held.published == port && held.protocol == protocol) {
@@ -840,7 +884,7 @@ tl::expected<Plan, std::vector<std::string>> make_plan(const DesiredStack& desir
         }
       }
     }
-    services[service.key] = plan_service(service, spec.dump(), existing, names);
+    services[service.key] = plan_service(service, spec.dump(), existing, names, live.api_version);
   }
 
   auto waves = dependency_waves(desired.services);

@@ -98,7 +98,9 @@ using NetworkNames = std::map<std::string, std::string>;
 NetworkNames network_names(const LiveStack& live);
 
 // The comparable form of a ServiceSpec (JSON text in, JSON text out; "" on invalid JSON).
-std::string normalize_service_spec(std::string_view spec_json, const NetworkNames& names);
+// `api_version` is the engine's ("" = current): fields an older engine drops are left out.
+std::string normalize_service_spec(std::string_view spec_json, const NetworkNames& names,
+                                   std::string_view api_version = {});
 
 // Field-level differences between two JSON documents (objects recurse; arrays of equal length
 // recurse by index, other arrays are compared whole).
@@ -107,7 +109,8 @@ std::vector<FieldChange> diff_json(std::string_view old_json, std::string_view n
 // Plans one service: create when `live` is null, else update or unchanged. `desired_spec_json`
 // is the desired spec after repointing secrets/configs.
 PlannedObject plan_service(const DesiredService& desired, const std::string& desired_spec_json,
-                           const LiveObject* live, const NetworkNames& names);
+                           const LiveObject* live, const NetworkNames& names,
+                           std::string_view api_version = {});
 
 // Topological waves of the services by depends_on (unknown names are ignored); the error names
 // a cycle: "depends_on cycle: a -> b -> a".

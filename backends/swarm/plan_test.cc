@@ -205,10 +205,10 @@ TEST(PlanService, ReplicasAndEnvValuesAreChangesButEnvOrderIsNot) {
 }
 
 TEST(PlanService, CredentialLikeEnvValuesAreRedactedInChanges) {
-  LiveObject live = live_service("id1", with(k_live_web, [](json& s) {
-                                          s["TaskTemplate"]["ContainerSpec"]["Env"] = {
-                                              "A=1", "DB_PASSWORD=hunter2"};
-                                        }).c_str());
+  LiveObject live = live_service(
+      "id1", with(k_live_web, [](json& s) {
+               s["TaskTemplate"]["ContainerSpec"]["Env"] = {"A=1", "DB_PASSWORD=hunter2"};
+             }).c_str());
   std::string spec = with(k_desired_web, [](json& s) {
     s["TaskTemplate"]["ContainerSpec"]["Env"] = {"A=2", "DB_PASSWORD=swordfish"};
   });
@@ -426,6 +426,43 @@ TEST(MakePlan, PreflightReportsEveryProblemBeforeAnyWrite) {
   EXPECT_THAT(errors[1], HasSubstr("\"local\" instead of \"swarm\""));
   EXPECT_THAT(errors[2], HasSubstr("cannot change the mode from replicated to global"));
   EXPECT_THAT(errors[3], HasSubstr("port 8081/tcp is already published by service other_web"));
+}
+
+// Healthcheck.StartInterval (API 1.44): the docker CLI 28 sends it to a 1.41 engine, which
+// drops it. Against such an engine it is no change; against a current one it is.
+TEST(PlanService, StartIntervalAnOlderEngineDroppedIsNoChange) {
+  const json check = {{"Test", {"CMD", "true"}}, {"StartPeriod", 10000000000}};
+  std::string live_spec =
+      with(k_live_web, [&](json& s) { s["TaskTemplate"]["ContainerSpec"]["Healthcheck"] = check; });
+  LiveObject live = live_service("id1", live_spec.c_str());
+  DesiredService desired = desired_service("web", with(k_desired_web, [&](json& s) {
+                                             json sent = check;
+                                             sent["StartInterval"] = 2000000000;
+                                             s["TaskTemplate"]["ContainerSpec"]["Healthcheck"] =
+                                                 sent;
+                                           }));
+  PlannedObject old_engine = plan_service(desired, desired.spec_json, &live, k_names, "1.41");
+  EXPECT_EQ(old_engine.action, Action::unchanged);
+  PlannedObject current = plan_service(desired, desired.spec_json, &live, k_names, "1.47");
+  EXPECT_EQ(current.action, Action::update);
+  PlannedObject unknown = plan_service(desired, desired.spec_json, &live, k_names);
+  EXPECT_EQ(unknown.action, Action::update);
+}
+
+// Cluster volumes need API 1.42: refused before any write, where the reference fails half-way.
+TEST(MakePlan, ClusterMountOnAnOlderEngineIsRefusedFirst) {
+  StackFixture fixture;
+  fixture.desired.services[1].spec_json = with(k_desired_web, [](json& s) {
+    s["TaskTemplate"]["ContainerSpec"]["Mounts"] = {
+        {{"Type", "cluster"}, {"Source", "group:g"}, {"Target", "/g"}}};
+  });
+  fixture.live.api_version = "1.41";
+  auto plan = make_plan(fixture.desired, fixture.live, {});
+  ASSERT_FALSE(plan);
+  EXPECT_THAT(plan.error()[0], HasSubstr("service depref1_web: mount /g is a cluster volume, "
+                                         "which needs an engine with API 1.42 or later"));
+  fixture.live.api_version = "1.45";
+  EXPECT_TRUE(make_plan(fixture.desired, fixture.live, {}));
 }
 
 TEST(MakePlan, ANetworkOfTheSameNameOutsideTheStackIsRefused) {

@@ -58,6 +58,8 @@ const Rule& expose_ignored_rule();
 const Rule& cgroup_options_ignored_rule();
 const Rule& unsupported_option_rule();
 const Rule& external_object_labels_rule();
+const Rule& oom_score_adj_ignored_rule();
+const Rule& start_interval_unused_rule();
 const Rule& unused_resource_rule();
 const Rule& reservation_above_limit_rule();
 const Rule& image_tag_rule();
@@ -144,6 +146,8 @@ const std::vector<const Rule*>& all_rules() {
       &cpu_limit_missing_rule(),
       &labels_placement_rule(),
       &host_network_rule(),
+      &oom_score_adj_ignored_rule(),
+      &start_interval_unused_rule(),
       &unused_suppression_rule(),
   };
   return rules;

@@ -27,7 +27,8 @@ struct Case {
 
 // Every key family: ports, volumes, environment, deploy, placement, resources,
 // restart/update/rollback config, healthcheck, secrets, configs, networks, logging, ulimits,
-// anchors and merge keys, interpolation, ignored keys, no version, several -c files.
+// anchors and merge keys, interpolation, ignored keys, no version, several -c files, and the
+// keys of 3.10–3.13.
 const std::vector<Case> k_cases = {
     {"ports", {"01-ports.yml"}},
     {"volumes", {"02-volumes.yml"}},
@@ -53,6 +54,13 @@ const std::vector<Case> k_cases = {
     {"multi_file_edges", {"multi/edge-base.yml", "multi/edge-override.yml"}},
     {"multi_file_edges_reversed", {"multi/edge-override.yml", "multi/edge-base.yml"}},
     {"dailylog", {"../../../examples/dailylog/docker-compose.yml"}},
+    // Compose 3.10–3.13 (the docker CLI 28's newest schemas) and a versionless file (3.13).
+    {"v3_10_cluster_volumes", {"20-v3.10.yml"}},
+    {"v3_11_build_keys", {"21-v3.11.yml"}},
+    {"v3_12_start_interval", {"22-v3.12.yml"}},
+    {"v3_13_driver_opts_oom", {"23-v3.13.yml"}},
+    {"no_version_3_13_keys", {"24-no-version-3.13.yml"}},
+    {"multi_file_3_13", {"multi/v313-base.yml", "multi/v313-override.yml"}},
 };
 
 // The same environment for both programs: one variable set but empty, the others unset so
@@ -64,7 +72,8 @@ RunOptions environment() {
   return options;
 }
 
-std::vector<std::string> command(const std::string& program, const std::vector<std::string>& files) {
+std::vector<std::string> command(const std::string& program,
+                                 const std::vector<std::string>& files) {
   std::vector<std::string> argv = {program};
   if (program != k_stackc) {
     argv.push_back("stack");
@@ -93,11 +102,28 @@ INSTANTIATE_TEST_SUITE_P(Stacks, ConfigCompare, ::testing::ValuesIn(k_cases),
                            return std::string(info.param.name);
                          });
 
+// docker/cli's own loader fixture (cli/compose/loader/full-example.yml and its env files, at
+// the tag of the docker CLI on the machine, v28.2.2; Apache-2.0; see the README beside it),
+// with the environment its loader test uses: every key the reference reads, byte for byte.
+TEST(FullExample, ConfigSameAsDockerStackConfig) {
+  const std::string file = std::string(STACKC_SOURCE_DIR) +
+                           "/tests/stacks/reference/docker-cli-full-example/full-example.yml";
+  RunOptions options = environment();
+  options.env.emplace_back("QUX", "qux_from_environment");
+  auto ours = run({k_stackc, "config", "-c", file}, options);
+  auto reference = run({"docker", "stack", "config", "-c", file}, options);
+  ASSERT_TRUE(reference.ok()) << reference.describe();
+  ASSERT_TRUE(ours.ok()) << ours.describe();
+  EXPECT_EQ(ours.out, reference.out);
+  EXPECT_THAT(ours.out, ::testing::HasSubstr("required_bytes: \"1073741824\""));
+}
+
 // A generated stack of many services (bench/gen-stack): map key order ("svc-2" before
 // "svc-10"), anchors and merge keys at scale.
 TEST(ConfigReference, GeneratedStackMatches) {
   std::string path = ::testing::TempDir() + "/stackc-generated.yml";
-  auto generated = testing::run_shell(std::string(STACKC_SOURCE_DIR) + "/bench/gen-stack 250 > " + path);
+  auto generated =
+      testing::run_shell(std::string(STACKC_SOURCE_DIR) + "/bench/gen-stack 250 > " + path);
   ASSERT_TRUE(generated.ok()) << generated.describe();
   auto reference = run({"docker", "stack", "config", "-c", path}, environment());
   ASSERT_TRUE(reference.ok()) << reference.describe();

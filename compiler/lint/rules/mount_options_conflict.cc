@@ -52,7 +52,7 @@ class MountOptionsConflict final : public BasicRule {
              fmt::format("tmpfs mount {} of service '{}' has a source ('{}'): a tmpfs has none",
                          target, service.name, *mount.source));
     }
-    if ((type == "bind" || type == "npipe") && !has_source) {
+    if ((type == "bind" || type == "npipe" || type == "cluster") && !has_source) {
       report(diags, mount.loc,
              fmt::format("{} mount {} of service '{}' has no source", type, target, service.name));
     }

@@ -23,7 +23,10 @@ class UndefinedVolume final : public BasicRule {
     for (const ir::Service& service : stack.services) {
       for (const ir::Mount& mount : service.volumes) {
         bool is_volume = !mount.type || mount.type->empty() || *mount.type == "volume";
-        if (is_volume && mount.source && !mount.source->empty() &&
+        // A cluster mount names a stack volume too, unless its source is a "group:".
+        bool is_cluster = mount.type && *mount.type == "cluster" && mount.source &&
+                          mount.source->rfind("group:", 0) != 0;
+        if ((is_volume || is_cluster) && mount.source && !mount.source->empty() &&
             stack.volumes.count(*mount.source) == 0) {
           report(diags, first_located({mount.source.loc, mount.loc}),
                  fmt::format("service '{}' mounts volume '{}', which is not declared under the "
