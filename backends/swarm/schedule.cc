@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <numeric>
 #include <random>
+#include <tuple>
 #include <unordered_map>
 
 namespace stackc::swarm::sched {
@@ -597,16 +598,24 @@ class Sim {
                            std::uint64_t& remaining, Branch& tree, std::uint64_t max_nodes,
                            std::uint64_t& slot) {
     if (tree.next.empty()) {
-      std::vector<std::size_t> nodes;
+      // The n best eligible nodes, best first (swarm keeps them in a heap of size n). The
+      // ordering keys are read once per node: this is the scheduler's hot loop.
+      using Key = std::tuple<std::uint32_t, std::uint32_t, bool, std::int64_t, std::size_t>;
+      std::vector<Key> keys;
+      keys.reserve(tree.nodes.size());
       for (std::size_t node_i : tree.nodes) {
         if (check(service, c, node_i) < 0) {
-          nodes.push_back(node_i);
+          const NodeState& state = m_state[node_i];
+          keys.emplace_back(state.count(service), state.total, !state.preferred, state.rank,
+                            node_i);
         }
       }
-      std::sort(nodes.begin(), nodes.end(),
-                [&](std::size_t a, std::size_t b) { return node_less(service, a, b); });
-      if (nodes.size() > max_nodes) {
-        nodes.resize(max_nodes);
+      std::size_t keep = std::min<std::size_t>(keys.size(), max_nodes);
+      std::partial_sort(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(keep), keys.end());
+      std::vector<std::size_t> nodes;
+      nodes.reserve(keep);
+      for (std::size_t i = 0; i < keep; ++i) {
+        nodes.push_back(std::get<4>(keys[i]));
       }
       tree.nodes = nodes;
       return on_nodes(service, c, n, remaining, nodes, slot);
@@ -1220,7 +1229,18 @@ class Predictor {
     }
     if (!steps.empty()) {
       for (const ServiceRequest& request : m_stack) {
-        out.after_what_ifs[request.name] = m_sim.placement(m_sim.service(request.name));
+        std::size_t index = m_sim.service(request.name);
+        out.after_what_ifs[request.name] = m_sim.placement(index);
+        std::uint64_t placed = 0;
+        for (const auto& [node, count] : out.after_what_ifs[request.name]) {
+          placed += count;
+        }
+        if (replicated(request.spec.mode) && placed < request.spec.replicas) {
+          std::string reason = m_sim.explain_all(index, m_sim.compile(index, request.spec));
+          out.pending_after_what_ifs[request.name] = {
+              request.spec.replicas - placed,
+              reason.empty() ? "no suitable node" : "no suitable node (" + reason + ")"};
+        }
       }
     }
   }

@@ -192,6 +192,9 @@ struct Prediction {
   std::vector<WhatIf> what_ifs;
   // After the what-ifs: where each stack service's tasks are.
   std::map<std::string, std::map<std::string, std::uint64_t>> after_what_ifs;
+  // After the what-ifs: every task of a replicated stack service that has no node, with the
+  // text swarm gives then (it re-explains all pending tasks of a service at each tick).
+  std::map<std::string, Pending> pending_after_what_ifs;
   std::vector<std::string> unknown_nodes;  // --drain/--down names that match no node
   std::string hostname(const std::string& node_id) const;
 };

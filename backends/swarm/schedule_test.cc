@@ -282,6 +282,9 @@ TEST(ScheduleWhatIf, DrainMovesTasksAndActiveMovesNothingBack) {
   p = run(cluster, {same}, options);
   EXPECT_EQ(p.what_ifs[2].services[0].pending[0].reason,
             "no suitable node (3 nodes not available for new tasks)");
+  EXPECT_EQ(p.pending_after_what_ifs.at("s").count, 3u);
+  EXPECT_EQ(p.pending_after_what_ifs.at("s").reason,
+            "no suitable node (3 nodes not available for new tasks)");
 }
 
 TEST(ScheduleRollout, BatchesDurationAndOutage) {
