@@ -18,6 +18,8 @@
 #include "backends/swarm/live.h"
 #include "backends/swarm/plan.h"
 #include "backends/swarm/registry_auth.h"
+#include "backends/swarm/schedule.h"
+#include "backends/swarm/schedule_input.h"
 #include "backends/swarm/wait.h"
 #include "cli/commands.h"
 #include "cli/exit_status.h"
@@ -70,11 +72,100 @@ std::optional<Connection> connect_manager(const std::string& host) {
   return connection;
 }
 
+namespace {
+
+// Where a preflight finding points: the constraint, the reservation, ... of the service.
+SourceLoc cause_location(const ir::Service& service, const swarm::sched::Finding& finding) {
+  const ir::Deploy& deploy = service.deploy;
+  using swarm::sched::Cause;
+  if (finding.about_update && deploy.update_config) {
+    return deploy.update_config->parallelism ? deploy.update_config->parallelism.loc
+                                             : deploy.update_config->loc;
+  }
+  switch (finding.cause) {
+    case Cause::constraints:
+      if (deploy.placement.constraints.loc.has_line()) {
+        return deploy.placement.constraints.loc;
+      }
+      break;
+    case Cause::resources:
+      if (deploy.reservations.loc.has_line()) {
+        return deploy.reservations.loc;
+      }
+      break;
+    case Cause::max_replicas:
+      if (deploy.placement.max_replicas_per_node) {
+        return deploy.placement.max_replicas_per_node.loc;
+      }
+      break;
+    case Cause::host_ports:
+      for (const ir::Port& port : service.ports) {
+        if (port.mode && *port.mode == "host") {
+          return port.loc;
+        }
+      }
+      break;
+    case Cause::platform:
+      if (service.image) {
+        return service.image.loc;
+      }
+      break;
+    case Cause::none:
+      break;
+  }
+  return deploy.replicas ? deploy.replicas.loc : service.loc;
+}
+
+std::optional<int> check_schedule(const GlobalOptions& global, const ir::Stack& stack_ir,
+                                  const std::string& stack, const SchedulePreflight& preflight,
+                                  Connection& connection, const Prepared& prepared) {
+  bool writes_services = false;
+  for (const auto& wave : prepared.plan.service_waves) {
+    for (const swarm::PlannedObject& service : wave) {
+      writes_services = writes_services || service.action != swarm::Action::unchanged;
+    }
+  }
+  if (!writes_services) {
+    return std::nullopt;  // nothing is placed anew: no need to read every node and task
+  }
+  auto cluster = read_live_cluster(*connection.engine);
+  if (!cluster) {
+    return k_exit_usage;
+  }
+  swarm::sched::Prediction prediction = swarm::sched::predict(
+      *cluster, swarm::sched::requests_from_plan(prepared.desired, prepared.plan), {});
+  Diagnostics diags;
+  size_t refused = 0;
+  for (const swarm::sched::Finding& finding : swarm::sched::preflight_findings(prediction)) {
+    std::string key = finding.service.substr(std::min(finding.service.size(), stack.size() + 1));
+    const ir::Service* service = stack_ir.find_service(key);
+    SourceLoc loc = service ? cause_location(*service, finding) : SourceLoc{};
+    if (finding.error && !preflight.allow_pending) {
+      ++refused;
+      diags.error("STK070", loc, finding.message);
+    } else {
+      diags.warning(finding.error ? "STK070" : "STK071", loc, finding.message);
+    }
+  }
+  print_to_stderr(global, diags);
+  if (refused > 0) {
+    error_line(
+        fmt::format("{} service(s) have tasks no node can take; nothing was changed "
+                    "(--allow-pending deploys anyway)",
+                    refused));
+    return k_exit_invalid;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<int> prepare_plan(const GlobalOptions& global, const std::vector<std::string>& files,
                                 const std::vector<std::string>& env_files, const std::string& stack,
                                 const std::string& host, bool prune, swarm::ResolveImage resolve,
                                 bool with_registry_auth, bool refuse_lint_errors,
-                                std::optional<Connection>& connection, Prepared& out) {
+                                std::optional<Connection>& connection, Prepared& out,
+                                std::optional<SchedulePreflight> schedule_preflight) {
   if (!valid_stack_name(stack)) {
     error_line(fmt::format("invalid stack name \"{}\"", stack));
     return k_exit_usage;
@@ -92,9 +183,10 @@ std::optional<int> prepare_plan(const GlobalOptions& global, const std::vector<s
       return k_exit_usage;
     }
     if (*errors > 0) {
-      error_line(fmt::format("lint found {} error(s) in the stack files; nothing was changed "
-                             "(--no-lint deploys anyway)",
-                             *errors));
+      error_line(
+          fmt::format("lint found {} error(s) in the stack files; nothing was changed "
+                      "(--no-lint deploys anyway)",
+                      *errors));
       return k_exit_invalid;
     }
   }
@@ -125,8 +217,8 @@ std::optional<int> prepare_plan(const GlobalOptions& global, const std::vector<s
     for (const swarm::DesiredService& service : out.desired.services) {
       auto header = credentials->header_for_image(service.image);
       if (!header) {
-        error_line(fmt::format("registry credentials for service {}: {}", service.key,
-                               header.error()));
+        error_line(
+            fmt::format("registry credentials for service {}: {}", service.key, header.error()));
         return k_exit_usage;
       }
       out.registry_auth[service.image] = std::move(*header);
@@ -153,6 +245,9 @@ std::optional<int> prepare_plan(const GlobalOptions& global, const std::vector<s
     return k_exit_usage;
   }
   out.plan = std::move(*plan);
+  if (schedule_preflight) {
+    return check_schedule(global, *front.stack, stack, *schedule_preflight, *connection, out);
+  }
   return std::nullopt;
 }
 
@@ -346,9 +441,10 @@ int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
   }
   std::optional<Connection> connection;
   Prepared prepared;
-  if (auto stop = prepare_plan(global, options.files, options.env_files, options.stack,
-                               options.host, options.prune, *resolve, options.with_registry_auth,
-                               !options.no_lint, connection, prepared)) {
+  if (auto stop =
+          prepare_plan(global, options.files, options.env_files, options.stack, options.host,
+                       options.prune, *resolve, options.with_registry_auth, !options.no_lint,
+                       connection, prepared, SchedulePreflight{options.allow_pending})) {
     return *stop;
   }
   print_warnings(prepared.warnings);

@@ -146,7 +146,8 @@ int run_diff(const GlobalOptions& global, const DiffOptions& options) {
   // `--resolve-image changed` decides. Lint errors do not stop a diff: it changes nothing.
   if (auto stop = prepare_plan(global, options.files, options.env_files, options.stack,
                                options.host, options.prune, swarm::ResolveImage::never, false,
-                               /*refuse_lint_errors=*/false, connection, prepared)) {
+                               /*refuse_lint_errors=*/false, connection, prepared,
+                               SchedulePreflight{options.allow_pending})) {
     return *stop;
   }
   if (options.format == "json") {

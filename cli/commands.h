@@ -11,6 +11,10 @@
 
 #include "backends/swarm/apply.h"
 
+namespace stackc::swarm::sched {
+struct Cluster;  // backends/swarm/schedule.h
+}  // namespace stackc::swarm::sched
+
 namespace stackc {
 
 struct GlobalOptions {
@@ -52,7 +56,7 @@ struct DeployOptions {
   std::string stack;
   bool prune = false;
   std::string resolve_image = "always";  // always | changed | never
-  bool with_registry_auth = false;        // send X-Registry-Auth (from the docker CLI config)
+  bool with_registry_auth = false;       // send X-Registry-Auth (from the docker CLI config)
   bool dry_run = false;
   int parallel = 4;
   std::string host;  // empty: DOCKER_HOST, context, default socket
@@ -60,8 +64,9 @@ struct DeployOptions {
   // removals then wait until the rollout converged. --timeout: Go duration, "" = 5m.
   bool wait = false;
   std::string timeout;
-  bool rollback = false;  // with --wait: undo this deploy when it fails to converge
-  bool no_lint = false;   // deploy even when lint finds errors
+  bool rollback = false;       // with --wait: undo this deploy when it fails to converge
+  bool no_lint = false;        // deploy even when lint finds errors
+  bool allow_pending = false;  // deploy tasks no node of the swarm can take (preflight)
 };
 int run_deploy(const GlobalOptions& global, const DeployOptions& options);
 
@@ -73,6 +78,7 @@ struct DiffOptions {
   bool exit_code = false;
   std::string format = "text";  // text | json
   std::string host;
+  bool allow_pending = false;  // the scheduler's preflight errors become warnings
 };
 int run_diff(const GlobalOptions& global, const DiffOptions& options);
 
@@ -115,11 +121,19 @@ struct Prepared {
 // Front end, lint's errors (when `refuse_lint_errors`), convert, dependency check, connect,
 // read the live stack, resolve images, plan. Returns the exit status to stop with, or nullopt
 // to go on.
+// The scheduler's preflight (deploy, diff): the live nodes against the plan, when it creates
+// or updates a service. Tasks no node can ever take are errors (exit 1, nothing written)
+// unless `allow_pending`; tasks only kept pending by what runs now, and updates that stop
+// every task at once, are warnings. STK070/STK071, at the line that causes them.
+struct SchedulePreflight {
+  bool allow_pending = false;
+};
 std::optional<int> prepare_plan(const GlobalOptions& global, const std::vector<std::string>& files,
                                 const std::vector<std::string>& env_files, const std::string& stack,
                                 const std::string& host, bool prune, swarm::ResolveImage resolve,
                                 bool with_registry_auth, bool refuse_lint_errors,
-                                std::optional<Connection>& connection, Prepared& out);
+                                std::optional<Connection>& connection, Prepared& out,
+                                std::optional<SchedulePreflight> schedule_preflight = std::nullopt);
 
 std::optional<swarm::ResolveImage> parse_resolve_image(const std::string& text);
 
@@ -127,6 +141,23 @@ void print_plan_text(std::ostream& out, const swarm::Plan& plan);
 // One "warning: ..." line on stderr for each.
 void print_warnings(const std::vector<std::string>& warnings);
 void print_plan_json(std::ostream& out, const swarm::Plan& plan);
+// stackc schedule (cmd_schedule.cc): the scheduler model's prediction for a deploy.
+struct ScheduleOptions {
+  std::vector<std::string> files;
+  std::vector<std::string> env_files;
+  std::string stack;
+  std::string nodes_file;  // offline: the nodes file instead of the live swarm
+  bool export_nodes = false;
+  std::vector<std::string> drain, down;  // what-ifs: hostnames or node IDs
+  std::string strategy = "spread";       // spread | binpack | random
+  std::optional<std::uint64_t> seed;
+  std::string format = "text";  // text | json
+  std::string host;
+};
+int run_schedule(const GlobalOptions& global, const ScheduleOptions& options);
+// Nodes, services and their tasks from the engine (3 calls); prints the error, nullopt then.
+std::optional<swarm::sched::Cluster> read_live_cluster(swarm::Engine& engine);
+
 struct LintOptions {
   std::vector<std::string> files;          // positional: each one a stack of its own
   std::vector<std::string> compose_files;  // -c: merged into one stack
