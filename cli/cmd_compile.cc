@@ -38,23 +38,9 @@ int run_compile(const GlobalOptions& global, const CompileOptions& options) {
     std::cerr << fmt::format("stackc: error: invalid stack name: \"{}\"\n", options.stack);
     return k_exit_usage;
   }
-  FrontEnd front;
-  run_front_end(global, options.files, options.env_files, front);
-  if (!front.stack) {
-    return front.exit_status;
-  }
-  Diagnostics diags;
-  auto desired = swarm::convert_stack(*front.stack, swarm::ConvertOptions{options.stack}, diags);
-  print_to_stderr(global, diags);
+  auto desired = load_desired_stack(global, options.files, options.env_files, options.stack);
   if (!desired) {
-    // An unreadable secret/config file is an I/O error (as an unreadable stack file is);
-    // everything else the converter refuses makes the stack invalid.
-    for (const Diagnostic& diagnostic : diags.items()) {
-      if (diagnostic.severity == Severity::error && diagnostic.code == "STK062") {
-        return k_exit_usage;
-      }
-    }
-    return k_exit_invalid;
+    return desired.error();
   }
 
   Json out = Json::object();

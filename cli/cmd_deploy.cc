@@ -85,6 +85,8 @@ int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
   swarm::DeployHooks hooks;
   hooks.observer = &text;
   Connection& connection = *prepared.connection;
+  hooks.preflight = schedule_preflight(global, *connection.engine, prepared.front, options.stack,
+                                       options.allow_pending);
   auto result = swarm::deploy(*connection.engine, connection.factory, std::move(prepared.desired),
                               deploy, hooks);
   if (!result) {

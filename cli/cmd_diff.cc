@@ -150,8 +150,10 @@ int run_diff(const GlobalOptions& global, const DiffOptions& options) {
   swarm::DeployOptions plan_options;
   plan_options.prune = options.prune;
   plan_options.resolve_image = swarm::ResolveImage::never;
-  auto planned = swarm::prepare_deploy(*prepared.connection->engine, std::move(prepared.desired),
-                                       plan_options);
+  swarm::Engine& engine = *prepared.connection->engine;
+  auto planned = swarm::prepare_deploy(
+      engine, std::move(prepared.desired), plan_options,
+      schedule_preflight(global, engine, prepared.front, options.stack, options.allow_pending));
   if (!planned) {
     return print_deploy_error(planned.error());
   }

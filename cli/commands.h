@@ -12,6 +12,10 @@
 #include "backends/swarm/apply.h"
 #include "backends/swarm/deploy.h"
 
+namespace stackc::swarm::sched {
+struct Cluster;  // backends/swarm/schedule.h
+}  // namespace stackc::swarm::sched
+
 namespace stackc {
 
 struct GlobalOptions {
@@ -61,8 +65,9 @@ struct DeployOptions {
   // removals then wait until the rollout converged. --timeout: Go duration, "" = 5m.
   bool wait = false;
   std::string timeout;
-  bool rollback = false;  // with --wait: undo this deploy when it fails to converge
-  bool no_lint = false;   // deploy even when lint finds errors
+  bool rollback = false;       // with --wait: undo this deploy when it fails to converge
+  bool no_lint = false;        // deploy even when lint finds errors
+  bool allow_pending = false;  // deploy tasks no node of the swarm can take (preflight)
 };
 int run_deploy(const GlobalOptions& global, const DeployOptions& options);
 
@@ -74,6 +79,7 @@ struct DiffOptions {
   bool exit_code = false;
   std::string format = "text";  // text | json
   std::string host;
+  bool allow_pending = false;  // the scheduler's preflight errors become warnings
 };
 int run_diff(const GlobalOptions& global, const DiffOptions& options);
 
@@ -119,7 +125,10 @@ struct StackSource {
   bool with_registry_auth = false;
   bool refuse_lint_errors = false;
 };
+struct FrontEnd;  // cli/front_end.h
 struct PreparedStack {
+  // The loaded files and their IR: preflight findings point at the lines that cause them.
+  std::shared_ptr<const FrontEnd> front;
   swarm::DesiredStack desired;
   // --with-registry-auth: image as written -> X-Registry-Auth. Holds credentials: never print.
   std::map<std::string, std::string> registry_auth;
@@ -130,6 +139,14 @@ std::optional<int> prepare_stack(const GlobalOptions& global, const StackSource&
                                  PreparedStack& out);
 // Prints why the backend wrote nothing (swarm::prepare_deploy, swarm::deploy); the exit status.
 int print_deploy_error(const swarm::DeployError& error);
+// The scheduler's preflight for deploy and diff (cli/schedule_preflight.cc): the live nodes
+// against the plan, when it creates or updates a service. Tasks no node can ever take are
+// errors (exit 1, nothing written) unless `allow_pending`; tasks only kept pending by what runs
+// now, and updates that stop every task at once, are warnings. STK070/STK071, printed at the
+// line that causes them.
+swarm::PreflightCheck schedule_preflight(const GlobalOptions& global, swarm::Engine& engine,
+                                         std::shared_ptr<const FrontEnd> front, std::string stack,
+                                         bool allow_pending);
 
 std::optional<swarm::ResolveImage> parse_resolve_image(const std::string& text);
 
@@ -137,6 +154,23 @@ void print_plan_text(std::ostream& out, const swarm::Plan& plan);
 // One "warning: ..." line on stderr for each.
 void print_warnings(const std::vector<std::string>& warnings);
 void print_plan_json(std::ostream& out, const swarm::Plan& plan);
+// stackc schedule (cmd_schedule.cc): the scheduler model's prediction for a deploy.
+struct ScheduleOptions {
+  std::vector<std::string> files;
+  std::vector<std::string> env_files;
+  std::string stack;
+  std::string nodes_file;  // offline: the nodes file instead of the live swarm
+  bool export_nodes = false;
+  std::vector<std::string> drain, down;  // what-ifs: hostnames or node IDs
+  std::string strategy = "spread";       // spread | binpack | random
+  std::optional<std::uint64_t> seed;
+  std::string format = "text";  // text | json
+  std::string host;
+};
+int run_schedule(const GlobalOptions& global, const ScheduleOptions& options);
+// Nodes, services and their tasks from the engine (3 calls); prints the error, nullopt then.
+std::optional<swarm::sched::Cluster> read_live_cluster(swarm::Engine& engine);
+
 struct LintOptions {
   std::vector<std::string> files;          // positional: each one a stack of its own
   std::vector<std::string> compose_files;  // -c: merged into one stack

@@ -52,8 +52,8 @@ void run_front_end(const GlobalOptions& global, const std::vector<std::string>& 
   print_to_stderr(global, out.diags);
 }
 
-std::optional<size_t> print_lint_errors(const GlobalOptions& global,
-                                        const std::string& first_file, FrontEnd& front) {
+std::optional<size_t> print_lint_errors(const GlobalOptions& global, const std::string& first_file,
+                                        FrontEnd& front) {
   Diagnostics findings;
   std::optional<lint::LintSettings> settings =
       lint::settings_for(first_file, front.sources, findings);
@@ -72,6 +72,29 @@ std::optional<size_t> print_lint_errors(const GlobalOptions& global,
   }
   print_to_stderr(global, errors);
   return errors.error_count();
+}
+
+tl::expected<swarm::DesiredStack, int> load_desired_stack(const GlobalOptions& global,
+                                                          const std::vector<std::string>& files,
+                                                          const std::vector<std::string>& env_files,
+                                                          const std::string& stack) {
+  FrontEnd front;
+  run_front_end(global, files, env_files, front);
+  if (!front.stack) {
+    return tl::make_unexpected(front.exit_status);
+  }
+  Diagnostics diags;
+  auto desired = swarm::convert_stack(*front.stack, swarm::ConvertOptions{stack}, diags);
+  print_to_stderr(global, diags);
+  if (desired) {
+    return std::move(*desired);
+  }
+  for (const Diagnostic& diagnostic : diags.items()) {
+    if (diagnostic.severity == Severity::error && diagnostic.code == "STK062") {
+      return tl::make_unexpected(int{k_exit_usage});
+    }
+  }
+  return tl::make_unexpected(int{k_exit_invalid});
 }
 
 }  // namespace stackc

@@ -68,7 +68,9 @@ std::optional<int> prepare_stack(const GlobalOptions& global, const StackSource&
     error_line(fmt::format("invalid stack name \"{}\"", source.stack));
     return k_exit_usage;
   }
-  FrontEnd front;
+  auto front_ptr = std::make_shared<FrontEnd>();
+  FrontEnd& front = *front_ptr;
+  out.front = front_ptr;
   run_front_end(global, source.files, source.env_files, front);
   if (!front.stack) {
     return front.exit_status;
@@ -134,10 +136,14 @@ int print_deploy_error(const swarm::DeployError& error) {
   for (const swarm::PreflightProblem& problem : error.problems) {
     error_line(swarm::describe(problem));
   }
+  bool invalid_stack = false;
+  for (const swarm::PreflightProblem& problem : error.problems) {
+    invalid_stack = invalid_stack || (problem.error && problem.invalid_stack);
+  }
   if (error.kind == swarm::DeployError::Kind::preflight) {
     std::cerr << "stackc: nothing was changed\n";
   }
-  return k_exit_usage;
+  return invalid_stack ? k_exit_invalid : k_exit_usage;
 }
 
 std::optional<swarm::ResolveImage> parse_resolve_image(const std::string& text) {

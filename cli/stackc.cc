@@ -112,6 +112,8 @@ std::function<int()> setup_deploy(CLI::App& sub, const GlobalOptions& global) {
                  "How long --wait waits, as a Go duration (default 5m)");
   sub.add_flag("--rollback", options->rollback,
                "With --wait: when the rollout fails, roll back what this deploy changed (exit 5)");
+  sub.add_flag("--allow-pending", options->allow_pending,
+               "Deploy even tasks no node of the swarm can take (they stay pending)");
   sub.add_option("-H,--host", options->host, "Docker daemon socket (like docker -H)");
   return [&global, options] { return run_deploy(global, *options); };
 }
@@ -128,6 +130,8 @@ std::function<int()> setup_diff(CLI::App& sub, const GlobalOptions& global) {
   sub.add_option("--format", options->format, "Output format: text or json")
       ->type_name("{text,json}")
       ->capture_default_str();
+  sub.add_flag("--allow-pending", options->allow_pending,
+               "Tasks no node of the swarm can take are a warning, not an error");
   sub.add_option("-H,--host", options->host, "Docker daemon socket (like docker -H)");
   return [&global, options] { return run_diff(global, *options); };
 }
@@ -147,6 +151,27 @@ std::function<int()> setup_ps(CLI::App& sub, const GlobalOptions& global) {
   sub.add_option("stack", options->stack, "Stack name")->required();
   sub.add_option("-H,--host", options->host, "Docker daemon socket (like docker -H)");
   return [&global, options] { return run_ps(global, *options); };
+}
+
+std::function<int()> setup_schedule(CLI::App& sub, const GlobalOptions& global) {
+  auto options = std::make_shared<ScheduleOptions>();
+  sub.add_option("-c,--compose-file", options->files, "Stack file (repeat to merge; - for stdin)");
+  sub.add_option("--env-file", options->env_files,
+                 "Variables for interpolation (.env syntax); the environment wins");
+  sub.add_option("stack", options->stack, "Stack name");
+  sub.add_option("--nodes", options->nodes_file,
+                 "Plan offline against a nodes file (JSON, from --export-nodes)");
+  sub.add_flag("--export-nodes", options->export_nodes,
+               "Print the live swarm's nodes and tasks as a nodes file");
+  sub.add_option("--drain", options->drain, "What if this node is drained (repeat)");
+  sub.add_option("--down", options->down, "What if this node goes down (repeat)");
+  sub.add_option("--strategy", options->strategy,
+                 "spread (swarm mode), or classic Swarm's binpack or random as a what-if")
+      ->capture_default_str();
+  sub.add_option("--seed", options->seed, "Seed for random choices among equal nodes");
+  sub.add_option("--format", options->format, "Output format: text or json")->capture_default_str();
+  sub.add_option("-H,--host", options->host, "Docker daemon socket (like docker -H)");
+  return [&global, options] { return run_schedule(global, *options); };
 }
 
 std::function<int()> setup_lint(CLI::App& sub, const GlobalOptions& global) {
@@ -181,6 +206,7 @@ constexpr std::array k_commands = {
     Command{"compile", "Print the Engine API specs docker stack deploy would send", setup_compile},
     Command{"diff", "Show what deploy would change", setup_diff},
     Command{"deploy", "Create or update a stack on the swarm, in order", setup_deploy},
+    Command{"schedule", "Predict where the tasks land and how the rollouts run", setup_schedule},
     Command{"ps", "List the tasks of a stack", setup_ps},
     Command{"rm", "Remove a stack and wait until its networks are gone", setup_rm},
     Command{"completion", "Print the shell completion script for bash, zsh or fish",

@@ -52,6 +52,9 @@ struct PreflightProblem {
   bool error = true;  // false: a warning, the deploy goes on
   std::string message;
   SourceLoc where = {};
+  // The files ask for what this swarm can never do (a task no node can take): the stack is
+  // invalid here, exit 1 like lint's errors, where an engine problem is exit 2.
+  bool invalid_stack = false;
 };
 // "file:line:col: message" when the cause is in a file, else the message.
 std::string describe(const PreflightProblem& problem);
