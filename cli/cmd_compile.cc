@@ -1,6 +1,8 @@
 // stackc compile: what `docker stack deploy` would send to the engine for these files and this
 // stack name, printed as one JSON document, without an engine. Secret and config contents are
-// never printed: their Data becomes {"sha256": ..., "size": ...}.
+// never printed: their Data becomes {"sha256": ..., "size": ...}; nor are environment values
+// whose name looks like a credential (the policy diff uses: swarm::redact_env_entry), since CI
+// passes secrets in through the environment and compile's output lands in job logs.
 
 #include <iostream>
 
@@ -8,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "backends/swarm/convert.h"
+#include "backends/swarm/plan.h"
 #include "cli/commands.h"
 #include "cli/exit_status.h"
 #include "cli/front_end.h"
@@ -27,6 +30,25 @@ Json file_object_spec(const swarm::DesiredFileObject& object) {
   Json spec = Json::parse(object.spec_json);
   if (spec.contains("Data")) {
     spec["Data"] = Json::object({{"sha256", object.data_sha256}, {"size", object.data_size}});
+  }
+  return spec;
+}
+
+Json service_spec(const swarm::DesiredService& service) {
+  Json spec = Json::parse(service.spec_json);
+  auto task = spec.find("TaskTemplate");
+  if (task != spec.end()) {
+    auto container = task->find("ContainerSpec");
+    if (container != task->end()) {
+      auto env = container->find("Env");
+      if (env != container->end() && env->is_array()) {
+        for (Json& entry : *env) {
+          if (entry.is_string()) {
+            entry = swarm::redact_env_entry(entry.get_ref<const std::string&>());
+          }
+        }
+      }
+    }
   }
   return spec;
 }
@@ -74,7 +96,7 @@ int run_compile(const GlobalOptions& global, const CompileOptions& options) {
   }
   Json services = Json::array();
   for (const swarm::DesiredService& service : desired->services) {
-    services.push_back(Json::parse(service.spec_json));
+    services.push_back(service_spec(service));
   }
   out["networks"] = std::move(networks);
   out["secrets"] = std::move(secrets);

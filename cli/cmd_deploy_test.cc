@@ -207,5 +207,77 @@ TEST_F(DeployFaultTest, AStackWithLintErrorsIsRefusedBeforeAnyWrite) {
   EXPECT_GT(m_swarm.writes().size(), writes);
 }
 
+// The secret canary (see tests/integration/canary_test.cc) through faults the lab cannot make:
+// an engine whose errors quote the request body (the secret's base64 Data, the service spec
+// with its environment) and a rollback the engine refuses. Nothing of the secret is printed.
+TEST_F(DeployFaultTest, EngineErrorsThatEchoTheRequestShowNoSecret) {
+  const std::string canary = "cnryEcho7f3a9c21d";
+  std::ofstream(m_dir / "secret.txt") << canary << "-secret-file\n";
+  auto stack = [&](const std::string& release) {
+    return fmt::format(R"(version: "3.9"
+x-deploy: &deploy
+  replicas: 0
+  update_config: {{monitor: 50ms}}
+  rollback_config: {{monitor: 50ms}}
+services:
+  api:
+    image: nginx:1.19
+    environment: {{RELEASE: "{0}", DB_PASSWORD: {1}-{0}}}
+    secrets: [db]
+    deploy: *deploy
+  web:
+    image: nginx:1.19
+    depends_on: [api]
+    environment: {{RELEASE: "{0}", API_TOKEN: {1}-{0}}}
+    deploy: *deploy
+secrets:
+  db: {{file: ./secret.txt}}
+)",
+                       release, canary);
+  };
+  std::ofstream(m_dir / "c1.yml") << stack("1");
+  std::ofstream(m_dir / "c2.yml") << stack("2");
+  // "cnryEcho7f3a9c21d-secret-file\n" in base64 at each alignment, and the raw canary.
+  const std::vector<std::string> needles = {canary, "Y25yeUVjaG83", "cnlFY2hvN2Yz", "bnJ5RWNobzdm"};
+  auto expect_no_canary = [&](const Output& output) {
+    for (const std::string& needle : needles) {
+      EXPECT_THAT(output.out, Not(HasSubstr(needle)));
+      EXPECT_THAT(output.err, Not(HasSubstr(needle)));
+    }
+  };
+  m_swarm.echo_requests_in_errors();
+
+  m_swarm.fail_create("gap_db");
+  auto secret_refused = deploy("c1.yml", false, false);
+  EXPECT_EQ(secret_refused.status, k_exit_usage) << secret_refused.err;
+  EXPECT_THAT(secret_refused.err, HasSubstr("raft lost quorum"));
+  expect_no_canary(secret_refused);
+
+  m_swarm.fail_create("gap_api");
+  auto service_refused = deploy("c1.yml", false, false);
+  EXPECT_EQ(service_refused.status, k_exit_usage) << service_refused.err;
+  EXPECT_THAT(service_refused.err, HasSubstr("raft lost quorum"));
+  expect_no_canary(service_refused);
+
+  auto first = deploy("c1.yml", false, false);
+  ASSERT_EQ(first.status, k_exit_ok) << first.err;
+  // web's update fails, then the engine refuses api's rollback: exit 4, nothing shown.
+  m_swarm.fail_update("gap_web");
+  m_swarm.fail_rollback("gap_api");
+  auto rollback_failed = deploy("c2.yml", true, true);
+  EXPECT_EQ(rollback_failed.status, k_exit_rollout_failed)
+      << rollback_failed.out << rollback_failed.err;
+  EXPECT_THAT(rollback_failed.err, HasSubstr("rollback refused"));
+  expect_no_canary(rollback_failed);
+  for (const std::string format : {"text", "json"}) {
+    DiffOptions options;
+    options.files = {(m_dir / "c1.yml").string()};
+    options.stack = "gap";
+    options.format = format;
+    options.host = m_swarm.host();
+    expect_no_canary(capture([&] { return run_diff(GlobalOptions{}, options); }));
+  }
+}
+
 }  // namespace
 }  // namespace stackc

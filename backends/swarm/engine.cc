@@ -1,4 +1,5 @@
 #include "backends/swarm/engine.h"
+#include "backends/swarm/plan.h"
 
 #include <fmt/format.h>
 
@@ -112,6 +113,65 @@ struct Engine::Call {
   bool versioned = true;
 };
 
+namespace {
+
+// An engine (or a proxy in front of it) may quote the request in its error message. What the
+// request carried that must never be shown is taken out again: a secret's or config's Data,
+// the values of credential-like environment variables (the policy diff and compile use), and
+// the X-Registry-Auth header.
+void replace_all(std::string& text, const std::string& what, const std::string& with) {
+  if (what.empty()) {
+    return;
+  }
+  for (size_t at = text.find(what); at != std::string::npos;
+       at = text.find(what, at + with.size())) {
+    text.replace(at, what.size(), with);
+  }
+}
+
+std::string without_request_secrets(std::string message, const json* body,
+                                    const std::vector<Header>& headers) {
+  std::vector<std::pair<std::string, std::string>> hidden;  // text -> shown instead
+  for (const auto& [name, value] : headers) {
+    if (name == "X-Registry-Auth") {
+      hidden.emplace_back(value, "<redacted>");
+    }
+  }
+  if (body != nullptr && body->is_object()) {
+    if (auto data = body->find("Data"); data != body->end() && data->is_string()) {
+      hidden.emplace_back(data->get<std::string>(), "<redacted>");
+    }
+    const json* env = body;
+    for (const char* key : {"TaskTemplate", "ContainerSpec", "Env"}) {
+      env = env->is_object() && env->contains(key) ? &(*env)[key] : nullptr;
+      if (env == nullptr) {
+        break;
+      }
+    }
+    if (env != nullptr && env->is_array()) {
+      for (const json& entry : *env) {
+        if (!entry.is_string()) {
+          continue;
+        }
+        const std::string& text = entry.get_ref<const std::string&>();
+        std::string shown = redact_env_entry(text);
+        if (shown != text) {
+          hidden.emplace_back(text, shown);
+          // As it stands in a quoted JSON body too.
+          std::string quoted = json(text).dump();
+          hidden.emplace_back(quoted.substr(1, quoted.size() - 2), shown);
+        }
+      }
+    }
+  }
+  for (const auto& [what, with] : hidden) {
+    replace_all(message, what, with);
+  }
+  return message;
+}
+
+}  // namespace
+
 std::string url_encode(std::string_view text) {
   static constexpr char k_hex[] = "0123456789ABCDEF";
   std::string out;
@@ -188,7 +248,8 @@ EngineResult<HttpResponse> Engine::call(const Call& call) {
                                       response.error().kind});
   }
   if (response->status >= 400 || response->status < 200) {
-    std::string message = engine_message(*response);
+    std::string message =
+        without_request_secrets(engine_message(*response), call.body, call.headers);
     EngineErrorKind kind = kind_for(response->status, message);
     return tl::unexpected(
         EngineError{kind, response->status, std::move(message), request_line, endpoint()});
@@ -300,8 +361,8 @@ EngineResult<json> Engine::require_swarm_manager() {
       swarm.error().message.find("not a swarm manager") != std::string::npos) {
     EngineError error = swarm.error();
     error.kind = EngineErrorKind::not_manager;
-    error.message = fmt::format("the Docker engine at {} cannot deploy stacks: {}", endpoint(),
-                                error.message);
+    error.message =
+        fmt::format("the Docker engine at {} cannot deploy stacks: {}", endpoint(), error.message);
     return tl::unexpected(std::move(error));
   }
   if (swarm && !swarm->is_object()) {

@@ -107,6 +107,17 @@ class FakeSwarm {
     std::lock_guard lock(m_mutex);
     m_fail_update = name;
   }
+  // The next rollback (update?rollback=previous) of this service answers HTTP 500.
+  void fail_rollback(const std::string& name) {
+    std::lock_guard lock(m_mutex);
+    m_fail_rollback = name;
+  }
+  // Injected failures quote the request body in their message, as some proxies and engine
+  // errors do: what stackc prints of them must still hold no secret.
+  void echo_requests_in_errors() {
+    std::lock_guard lock(m_mutex);
+    m_echo = true;
+  }
   // The next `count` updates of services find that someone else wrote the service first.
   void race_updates(int count) {
     std::lock_guard lock(m_mutex);
@@ -165,13 +176,18 @@ class FakeSwarm {
     return nullptr;
   }
 
+  std::string injected(const std::string& what, const httplib::Request& request) const {
+    std::string message = "rpc error: code = Unavailable desc = " + what;
+    return m_echo ? message + ": " + request.body : message;
+  }
+
   void create(const std::string& kind, const httplib::Request& request, httplib::Response& r) {
     std::lock_guard lock(m_mutex);
     json spec = json::parse(request.body);
     const std::string name = spec.value("Name", "");
     if (!m_fail_create.empty() && name == m_fail_create) {
       m_fail_create.clear();
-      reply(r, 500, {{"message", "rpc error: code = Unavailable desc = raft lost quorum"}});
+      reply(r, 500, {{"message", injected("raft lost quorum", request)}});
       return;
     }
     std::string id = fmt::format("id{}", ++m_next_id);
@@ -210,11 +226,16 @@ class FakeSwarm {
     }
     if (!m_fail_update.empty() && name_of(*object) == m_fail_update) {
       m_fail_update.clear();
-      reply(r, 500, {{"message", "rpc error: code = Unavailable desc = raft lost quorum"}});
+      reply(r, 500, {{"message", injected("raft lost quorum", request)}});
       return;
     }
     json previous = (*object)["Spec"];
     if (request.get_param_value("rollback") == "previous") {
+      if (!m_fail_rollback.empty() && name_of(*object) == m_fail_rollback) {
+        m_fail_rollback.clear();
+        reply(r, 500, {{"message", injected("rollback refused", request)}});
+        return;
+      }
       if (!object->contains("PreviousSpec")) {
         reply(r, 400, {{"message", "service has no previous spec"}});
         return;
@@ -238,6 +259,8 @@ class FakeSwarm {
   std::map<std::string, std::map<std::string, json>> m_objects;
   std::string m_fail_create;
   std::string m_fail_update;
+  std::string m_fail_rollback;
+  bool m_echo = false;
   int m_races = 0;
   int m_next_id = 0;
   int m_index = 10;

@@ -386,8 +386,6 @@ PlannedObject removal(ObjectKind kind, std::string name, std::string id, std::st
   return planned;
 }
 
-// Environment values whose name suggests a credential are not shown in a diff: only that they
-// changed and their length.
 bool sensitive_name(std::string_view name) {
   std::string upper;
   for (char c : name) {
@@ -402,6 +400,19 @@ bool sensitive_name(std::string_view name) {
   return false;
 }
 
+}  // namespace
+
+std::string redact_env_entry(std::string_view entry) {
+  auto equals = entry.find('=');
+  if (equals != std::string_view::npos && sensitive_name(entry.substr(0, equals))) {
+    return fmt::format("{}=<redacted, {} bytes>", entry.substr(0, equals),
+                       entry.size() - equals - 1);
+  }
+  return std::string(entry);
+}
+
+namespace {
+
 void redact_env(json& value) {
   if (value.is_array()) {
     for (json& item : value) {
@@ -412,12 +423,7 @@ void redact_env(json& value) {
   if (!value.is_string()) {
     return;
   }
-  const std::string& text = value.get_ref<const std::string&>();
-  auto equals = text.find('=');
-  if (equals != std::string::npos && sensitive_name(text.substr(0, equals))) {
-    value =
-        fmt::format("{}=<redacted, {} bytes>", text.substr(0, equals), text.size() - equals - 1);
-  }
+  value = redact_env_entry(value.get_ref<const std::string&>());
 }
 
 void redact_env_changes(std::vector<FieldChange>& changes) {

@@ -117,6 +117,11 @@ PlannedObject plan_service(const DesiredService& desired, const std::string& des
 tl::expected<std::vector<std::vector<std::string>>, std::string> dependency_waves(
     const std::vector<DesiredService>& services);
 
+// Environment values whose name suggests a credential (PASS, SECRET, TOKEN, KEY, ...) are never
+// shown, by diff or compile: "NAME=value" becomes "NAME=<redacted, N bytes>". Other entries are
+// returned unchanged.
+std::string redact_env_entry(std::string_view entry);
+
 // Kind of the Mode of a ServiceSpec: "replicated", "global", "replicated-job", "global-job".
 std::string service_mode(std::string_view spec_json);
 

@@ -443,9 +443,13 @@ void lint_stack(const ir::Stack* stack, const LintSettings& settings, const Diag
       }
       Diagnostics found;
       rule->check(context, found);
-      Severity severity = settings.severity_of(*rule);
+      // A configured severity grades every finding; otherwise each keeps the one its rule
+      // gave it (an error rule reports a case the reference takes as a warning:
+      // docs/rules/README.md).
+      auto configured = settings.severity.find(std::string(rule->id()));
       for (const Diagnostic& d : found.items()) {
-        copy_into(findings, d, severity);
+        copy_into(findings, d,
+                  configured != settings.severity.end() ? configured->second : d.severity);
       }
     }
   }

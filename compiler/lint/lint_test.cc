@@ -136,6 +136,30 @@ TEST_F(LintDriver, SeverityOverrideRegradesFindings) {
   EXPECT_FALSE(set_severity(settings, "image-tag", "loud"));
 }
 
+// An error rule's case the reference takes is a warning (max_replicas_per_node on a global
+// service), its other case stays an error; a configured severity grades both alike.
+TEST_F(LintDriver, ARuleGradesEachFindingUnlessTheSeverityIsConfigured) {
+  std::string file = write("g.yml",
+                           "version: \"3.9\"\nservices:\n  a:\n    image: app:1\n    deploy:\n"
+                           "      mode: global\n      replicas: 2\n"
+                           "      placement: {max_replicas_per_node: 1}\n");
+  LintSettings settings;
+  for (const Rule* rule : all_rules()) {
+    settings.enabled[std::string(rule->id())] = rule->id() == "STK109";
+  }
+  EXPECT_EQ(lint({file}, settings), (std::vector<std::string>{"g.yml:7:STK109", "g.yml:8:STK109"}));
+  ASSERT_EQ(m_out.items().size(), 2u);
+  EXPECT_EQ(m_out.items()[0].severity, Severity::error);
+  EXPECT_EQ(m_out.items()[1].severity, Severity::warning);
+  ASSERT_TRUE(set_severity(settings, "STK109", "error"));
+  lint({file}, settings);
+  EXPECT_EQ(m_out.error_count(), 2u);
+  ASSERT_TRUE(set_severity(settings, "STK109", "note"));
+  lint({file}, settings);
+  EXPECT_EQ(m_out.error_count(), 0u);
+  EXPECT_EQ(m_out.items()[0].severity, Severity::note);
+}
+
 TEST_F(LintDriver, ServiceSuppressionInAnOverrideCoversTheBaseDefinition) {
   std::string base = write("base.yml",
                            "version: \"3.9\"\nservices:\n  a:\n    image: app\n"

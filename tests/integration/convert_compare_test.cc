@@ -9,6 +9,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -266,6 +267,30 @@ void normalize_service(const Json& ours, Json& live) {
 // (it only matters on Docker Desktop), so it is removed from ours. So is
 // Healthcheck.StartInterval, which API 1.41 does not have: the docker CLI 28 sends it and the
 // engine drops it (seen on the lab with a logging socket proxy).
+// compile shows credential-like env values as "NAME=<redacted, N bytes>": each such entry must
+// stand where the live entry of that name is, with its value's length; then the live one counts.
+void check_redacted_env(Json& ours, const Json& live) {
+  Json& env = ours["TaskTemplate"]["ContainerSpec"]["Env"];
+  const Json& live_env = child(child(child(live, "TaskTemplate"), "ContainerSpec"), "Env");
+  if (!env.is_array()) {
+    return;
+  }
+  for (std::size_t i = 0; i < env.size(); ++i) {
+    const std::string entry = env[i].get<std::string>();
+    auto marker = entry.find("=<redacted, ");
+    if (marker == std::string::npos) {
+      continue;
+    }
+    ASSERT_TRUE(live_env.is_array() && i < live_env.size()) << entry;
+    const std::string live_entry = live_env[i].get<std::string>();
+    const std::string name = entry.substr(0, marker + 1);
+    ASSERT_EQ(live_entry.substr(0, name.size()), name) << entry;
+    EXPECT_EQ(entry.substr(marker + 1),
+              fmt::format("<redacted, {} bytes>", live_entry.size() - name.size()));
+    env[i] = live_entry;
+  }
+}
+
 void normalize_ours(Json& ours) {
   Json& container = ours["TaskTemplate"]["ContainerSpec"];
   if (container.contains("Healthcheck")) {
@@ -492,6 +517,7 @@ TEST_P(ConvertCompare, SameLiveObjectsAsDockerStackDeploy) {
     }
     Json live = found->second;
     normalize_service(spec, live);
+    check_redacted_env(spec, live);
     normalize_ours(spec);
     EXPECT_EQ(spec.dump(2), live.dump(2)) << "service " << name;
   }
@@ -557,6 +583,30 @@ TEST(Compile, NeverPrintsSecretContent) {
   EXPECT_THAT(
       compiled.out,
       ::testing::HasSubstr("095b71341ebcd079281877d02a7784c6701d2292d19ffb26e7479359acab0493"));
+}
+
+// Offline: environment values with credential-like names are shown as name and length only,
+// like diff shows them, whether they come from the shell or an env file; others as they are.
+TEST(Compile, RedactsCredentialLikeEnvironmentValues) {
+  RunOptions options = environment("cvtx");
+  options.env.emplace_back("CVTX_DB_PASSWORD", "hunter2-from-the-shell");
+  auto compiled =
+      run({k_stackc, "compile", "-c", "-", "cvtx"},
+          RunOptions(options).with_input(
+              "version: \"3.9\"\nservices:\n  web:\n    image: nginx\n    environment:\n"
+              "      DB_PASSWORD: ${CVTX_DB_PASSWORD}\n      api_token: literal-token-value\n"
+              "      PLAIN: ${CVTX_DB_PASSWORD}-visible\n"));
+  ASSERT_TRUE(compiled.ok()) << compiled.describe();
+  EXPECT_THAT(compiled.out, ::testing::HasSubstr("\"DB_PASSWORD=<redacted, 22 bytes>\""));
+  EXPECT_THAT(compiled.out, ::testing::HasSubstr("\"api_token=<redacted, 19 bytes>\""));
+  EXPECT_THAT(compiled.out, ::testing::Not(::testing::HasSubstr("literal-token-value")));
+  // Not a credential-like name: printed as docker stack deploy would send it.
+  EXPECT_THAT(compiled.out, ::testing::HasSubstr("\"PLAIN=hunter2-from-the-shell-visible\""));
+  auto from_env_file =
+      run({k_stackc, "compile", "-c", k_stacks + "03-environment.yml", "cvtx"}, options);
+  ASSERT_TRUE(from_env_file.ok()) << from_env_file.describe();
+  EXPECT_THAT(from_env_file.out, ::testing::HasSubstr("\"API_TOKEN=<redacted, 13 bytes>\""));
+  EXPECT_THAT(from_env_file.out, ::testing::Not(::testing::HasSubstr("from-env-file")));
 }
 
 TEST(Compile, ExitStatuses) {

@@ -15,7 +15,7 @@ namespace {
 class ExternalNetworkOptions final : public BasicRule {
  public:
   ExternalNetworkOptions()
-      : BasicRule("STK110", "external-network-options", Severity::error,
+      : BasicRule("STK110", "external-network-options", Severity::warning,
                   "An external network also sets driver, options, labels or IPAM") {}
 
   void check(const LintContext& context, Diagnostics& diags) const override {

@@ -45,7 +45,11 @@ class PolicyOutOfRange final : public BasicRule {
         negative(service.deploy.restart_policy->delay, "restart_policy.delay", service);
         negative(service.deploy.restart_policy->window, "restart_policy.window", service);
       }
-      negative(service.stop_grace_period, "stop_grace_period", service);
+      // The engine takes a negative grace period and the tasks run: a warning only.
+      if (service.stop_grace_period && *service.stop_grace_period < 0) {
+        diags.report(Severity::warning, std::string(id()), service.stop_grace_period.loc,
+                     fmt::format("stop_grace_period of service '{}' is negative", service.name));
+      }
     }
   }
 };

@@ -31,11 +31,13 @@ class ReplicasWithGlobal final : public BasicRule {
                            "service '{}' is {}",
                            service.name, mode));
       }
+      // The reference and the engine take this one and ignore it: the tasks run.
       if (service.deploy.placement.max_replicas_per_node) {
-        report(diags, service.deploy.placement.max_replicas_per_node.loc,
-               fmt::format("max_replicas_per_node can only be used with replicated mode, and "
-                           "service '{}' is {}",
-                           service.name, mode));
+        diags.report(Severity::warning, std::string(id()),
+                     service.deploy.placement.max_replicas_per_node.loc,
+                     fmt::format("max_replicas_per_node can only be used with replicated mode, and "
+                                 "service '{}' is {}",
+                                 service.name, mode));
       }
     }
   }

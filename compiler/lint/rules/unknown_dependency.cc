@@ -14,7 +14,7 @@ namespace {
 class UnknownDependency final : public BasicRule {
  public:
   UnknownDependency()
-      : BasicRule("STK124", "unknown-dependency", Severity::error,
+      : BasicRule("STK124", "unknown-dependency", Severity::warning,
                   "depends_on names a service that does not exist") {}
 
   void check(const LintContext& context, Diagnostics& diags) const override {
