@@ -1,10 +1,10 @@
-// stackc deploy against a fake engine, for faults the lab cannot make on demand: an HTTP 500 on
-// a service update part-way through the apply. With --wait --rollback what the deploy already
-// changed is undone (updated services rolled back to their previous spec, created networks
-// removed), pruned services stay, the exit status is 5 and diff against the previous files is
-// clean; without --rollback the half-apply is reported (exit 2) and left for a re-run. And a
-// service an earlier rollout left paused fails --wait even when this deploy leaves it unchanged.
-// A stack lint finds errors in is refused before any write (exit 1) unless --no-lint.
+// stackc deploy against a fake engine, for faults the lab cannot make on demand: what the CLI
+// says and its exit status. The policy itself (what is written, undone and kept) is tested
+// without the CLI in backends/swarm/deploy_test.cc. An HTTP 500 on a service update part-way
+// through the apply: with --wait --rollback the exit status is 5 and diff against the previous
+// files is clean; without --rollback the half-apply is reported (exit 2) and a re-run
+// converges. A service an earlier rollout left paused fails --wait (exit 4). A stack lint finds
+// errors in is refused before any write (exit 1) unless --no-lint.
 
 #include <fmt/format.h>
 #include <gmock/gmock.h>
@@ -15,7 +15,6 @@
 #include <fstream>
 #include <map>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -26,7 +25,6 @@
 namespace stackc {
 namespace {
 
-using nlohmann::json;
 using swarm::testing::FakeSwarm;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -130,13 +128,6 @@ class DeployFaultTest : public ::testing::Test {
     output.err = ::testing::internal::GetCapturedStderr();
     return output;
   }
-  size_t count(const std::string& prefix) {
-    size_t n = 0;
-    for (const std::string& write : m_swarm.writes()) {
-      n += write.rfind(prefix, 0) == 0;
-    }
-    return n;
-  }
 
   FakeSwarm m_swarm;
   std::filesystem::path m_dir;
@@ -145,10 +136,6 @@ class DeployFaultTest : public ::testing::Test {
 TEST_F(DeployFaultTest, AnEngineErrorMidApplyIsRolledBackWithWaitRollback) {
   auto first = deploy("v1.yml", false, false);
   ASSERT_EQ(first.status, k_exit_ok) << first.err;
-  json api_v1 = m_swarm.service("gap_api")->at("Spec");
-  json web_v1 = m_swarm.service("gap_web")->at("Spec");
-  std::string api_id = m_swarm.service("gap_api")->at("ID");
-
   m_swarm.fail_update("gap_web");
   auto result = deploy("v2.yml", true, true);
   EXPECT_EQ(result.status, k_exit_rolled_back) << result.out << result.err;
@@ -161,20 +148,8 @@ TEST_F(DeployFaultTest, AnEngineErrorMidApplyIsRolledBackWithWaitRollback) {
   EXPECT_THAT(result.out, HasSubstr("gap_api: rolled back"));
   EXPECT_THAT(result.out, HasSubstr("removed network gap_extra"));
   EXPECT_THAT(result.err, HasSubstr("rolled back: the services of stack gap are as before"));
-
-  // The engine's rollback was asked for api, the network it created is gone, web was never written,
-  // old (pruned by the files) was not removed.
-  size_t rollbacks = 0;
-  for (const std::string& write : m_swarm.writes()) {
-    rollbacks += write.rfind("POST /services/" + api_id + "/update?", 0) == 0 &&
-                 write.find("rollback=previous") != std::string::npos;
-  }
-  EXPECT_EQ(rollbacks, 1u) << ::testing::PrintToString(m_swarm.writes());
-  EXPECT_EQ(m_swarm.service("gap_api")->at("Spec"), api_v1);
-  EXPECT_EQ(m_swarm.service("gap_web")->at("Spec"), web_v1);
-  EXPECT_FALSE(m_swarm.has_network("gap_extra"));
-  EXPECT_TRUE(m_swarm.service("gap_old").has_value());
-  EXPECT_EQ(count("DELETE /services/"), 0u);
+  // What the rollback wrote is backends/swarm/deploy_test.cc's business; here the previous
+  // files diff clean.
   auto clean = diff("v1.yml");
   EXPECT_EQ(clean.status, k_exit_ok) << clean.out << clean.err;
 }
@@ -189,10 +164,6 @@ TEST_F(DeployFaultTest, AnEngineErrorMidApplyWithoutRollbackIsReportedNotUndone)
   EXPECT_THAT(result.err, HasSubstr("the 1 removal(s) of this deploy were not made"));
   EXPECT_THAT(result.err, HasSubstr("the 2 change(s) above were made. Run the deploy again"));
   EXPECT_THAT(result.out, Not(HasSubstr("rolling back")));
-  EXPECT_EQ(count("POST /services/") - count("POST /services/create"), 2u)  // api, web (refused)
-      << ::testing::PrintToString(m_swarm.writes());
-  EXPECT_TRUE(m_swarm.has_network("gap_extra"));
-  EXPECT_TRUE(m_swarm.service("gap_old").has_value());
   // A re-run converges: web is written, old removed.
   auto again = deploy("v2.yml", true, false);
   EXPECT_EQ(again.status, k_exit_ok) << again.out << again.err;
@@ -213,10 +184,7 @@ TEST_F(DeployFaultTest, AServiceLeftPausedByAnEarlierRolloutFailsTheWaitAndBlock
     EXPECT_THAT(result.err, HasSubstr("service gap_api failed to converge: service update paused"));
     EXPECT_THAT(result.err, HasSubstr("the 1 removal(s) of this deploy were not made"));
     EXPECT_THAT(result.out, Not(HasSubstr("rolling back")));  // this deploy changed nothing
-    EXPECT_TRUE(m_swarm.service("gap_old").has_value());
   }
-  EXPECT_EQ(count("POST /services/") - count("POST /services/create"), 0u)
-      << ::testing::PrintToString(m_swarm.writes());
 }
 
 TEST_F(DeployFaultTest, AStackWithLintErrorsIsRefusedBeforeAnyWrite) {

@@ -140,23 +140,29 @@ int run_diff(const GlobalOptions& global, const DiffOptions& options) {
     std::cerr << fmt::format("stackc: error: invalid --format {} (text or json)\n", options.format);
     return k_exit_usage;
   }
-  std::optional<Connection> connection;
-  Prepared prepared;
+  PreparedStack prepared;
   // The registry is not asked: a diff compares with the com.docker.stack.image label, the way
   // `--resolve-image changed` decides. Lint errors do not stop a diff: it changes nothing.
-  if (auto stop = prepare_plan(global, options.files, options.env_files, options.stack,
-                               options.host, options.prune, swarm::ResolveImage::never, false,
-                               /*refuse_lint_errors=*/false, connection, prepared)) {
+  if (auto stop = prepare_stack(
+          global, {options.files, options.env_files, options.stack, options.host}, prepared)) {
     return *stop;
   }
-  if (options.format == "json") {
-    print_plan_json(std::cout, prepared.plan);
-  } else {
-    print_warnings(prepared.warnings);
-    print_warnings(prepared.plan.warnings);
-    print_plan_text(std::cout, prepared.plan);
+  swarm::DeployOptions plan_options;
+  plan_options.prune = options.prune;
+  plan_options.resolve_image = swarm::ResolveImage::never;
+  auto planned = swarm::prepare_deploy(*prepared.connection->engine, std::move(prepared.desired),
+                                       plan_options);
+  if (!planned) {
+    return print_deploy_error(planned.error());
   }
-  return options.exit_code && prepared.plan.has_changes() ? int{k_exit_changes} : int{k_exit_ok};
+  if (options.format == "json") {
+    print_plan_json(std::cout, planned->plan);
+  } else {
+    print_warnings(planned->warnings);
+    print_warnings(planned->plan.warnings);
+    print_plan_text(std::cout, planned->plan);
+  }
+  return options.exit_code && planned->plan.has_changes() ? int{k_exit_changes} : int{k_exit_ok};
 }
 
 }  // namespace stackc

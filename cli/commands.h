@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "backends/swarm/apply.h"
+#include "backends/swarm/deploy.h"
 
 namespace stackc {
 
@@ -52,7 +53,7 @@ struct DeployOptions {
   std::string stack;
   bool prune = false;
   std::string resolve_image = "always";  // always | changed | never
-  bool with_registry_auth = false;        // send X-Registry-Auth (from the docker CLI config)
+  bool with_registry_auth = false;       // send X-Registry-Auth (from the docker CLI config)
   bool dry_run = false;
   int parallel = 4;
   std::string host;  // empty: DOCKER_HOST, context, default socket
@@ -89,6 +90,10 @@ struct PsOptions {
 };
 int run_ps(const GlobalOptions& global, const PsOptions& options);
 
+// `stackc __complete stacks [-H HOST]`, for the completion scripts: the live swarm's stack
+// names, one a line; silent on every error (cmd_complete.cc).
+int run_complete_stacks(const std::string& host);
+
 }  // namespace stackc
 
 // Shared by the engine commands: defined in cmd_deploy.cc (connect, prepare) and cmd_diff.cc
@@ -103,23 +108,28 @@ struct Connection {
 // and requires a swarm manager. On failure prints the engine's words and returns nullopt.
 std::optional<Connection> connect_manager(const std::string& host);
 
-// Everything deploy and diff compute before writing anything.
-struct Prepared {
+// What deploy and diff do before the backend takes over (cli/prepare.cc): the front end, lint's
+// errors (when `refuse_lint_errors`), convert, the depends_on check, registry credentials (when
+// `with_registry_auth`), then connect.
+struct StackSource {
+  std::vector<std::string> files;
+  std::vector<std::string> env_files;
+  std::string stack;
+  std::string host;
+  bool with_registry_auth = false;
+  bool refuse_lint_errors = false;
+};
+struct PreparedStack {
   swarm::DesiredStack desired;
-  swarm::LiveStack live;
-  swarm::Plan plan;
-  std::vector<std::string> warnings;  // image resolution
   // --with-registry-auth: image as written -> X-Registry-Auth. Holds credentials: never print.
   std::map<std::string, std::string> registry_auth;
+  std::optional<Connection> connection;
 };
-// Front end, lint's errors (when `refuse_lint_errors`), convert, dependency check, connect,
-// read the live stack, resolve images, plan. Returns the exit status to stop with, or nullopt
-// to go on.
-std::optional<int> prepare_plan(const GlobalOptions& global, const std::vector<std::string>& files,
-                                const std::vector<std::string>& env_files, const std::string& stack,
-                                const std::string& host, bool prune, swarm::ResolveImage resolve,
-                                bool with_registry_auth, bool refuse_lint_errors,
-                                std::optional<Connection>& connection, Prepared& out);
+// Returns the exit status to stop with (the reason printed), or nullopt to go on.
+std::optional<int> prepare_stack(const GlobalOptions& global, const StackSource& source,
+                                 PreparedStack& out);
+// Prints why the backend wrote nothing (swarm::prepare_deploy, swarm::deploy); the exit status.
+int print_deploy_error(const swarm::DeployError& error);
 
 std::optional<swarm::ResolveImage> parse_resolve_image(const std::string& text);
 

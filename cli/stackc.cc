@@ -7,6 +7,7 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,7 +15,9 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "backends/swarm/engine.h"
 #include "cli/commands.h"
+#include "cli/completion.h"
 #include "cli/exit_status.h"
 #include "cli/suggest.h"
 #include "cli/version.h"
@@ -33,7 +36,31 @@ struct Command {
 
 std::function<int()> setup_version(CLI::App&, const GlobalOptions&) {
   return [] {
-    std::cout << "stackc " << STACKC_VERSION << "\n";
+    // Offline: the range stackc negotiates within, not what some engine answers.
+    std::cout << "stackc " << STACKC_VERSION << "\n"
+              << fmt::format("Engine API: {} to {}\n", swarm::k_min_api_version,
+                             swarm::k_max_api_version);
+    return int{k_exit_ok};
+  };
+}
+
+// Option values the completion scripts offer are spelled in the option's type name,
+// "{always,changed,never}", which --help shows too.
+CompletionSpec completion_spec(const CLI::App& app);
+
+std::function<int()> setup_completion(CLI::App& sub, const GlobalOptions&) {
+  auto shell = std::make_shared<std::string>();
+  sub.add_option("shell", *shell, "The shell to print the script for")
+      ->type_name("{bash,zsh,fish}")
+      ->required();
+  return [&sub, shell] {
+    std::optional<Shell> parsed = parse_shell(*shell);
+    if (!parsed) {
+      std::cerr << fmt::format(
+          "stackc: error: no completion for shell '{}'; use bash, zsh or fish\n", *shell);
+      return int{k_exit_usage};
+    }
+    std::cout << completion_script(*parsed, completion_spec(*sub.get_parent()));
     return int{k_exit_ok};
   };
 }
@@ -69,6 +96,7 @@ std::function<int()> setup_deploy(CLI::App& sub, const GlobalOptions& global) {
                "declare");
   sub.add_option("--resolve-image", options->resolve_image,
                  "Pin images to registry digests: always, changed or never")
+      ->type_name("{always,changed,never}")
       ->capture_default_str();
   sub.add_flag("--with-registry-auth", options->with_registry_auth,
                "Send registry credentials (docker CLI config and credential helpers) to the "
@@ -97,7 +125,9 @@ std::function<int()> setup_diff(CLI::App& sub, const GlobalOptions& global) {
   sub.add_option("stack", options->stack, "Stack name")->required();
   sub.add_flag("--prune", options->prune, "Show what deploy --prune would remove");
   sub.add_flag("--exit-code", options->exit_code, "Exit with status 3 when there are changes");
-  sub.add_option("--format", options->format, "Output format: text or json")->capture_default_str();
+  sub.add_option("--format", options->format, "Output format: text or json")
+      ->type_name("{text,json}")
+      ->capture_default_str();
   sub.add_option("-H,--host", options->host, "Docker daemon socket (like docker -H)");
   return [&global, options] { return run_diff(global, *options); };
 }
@@ -129,7 +159,8 @@ std::function<int()> setup_lint(CLI::App& sub, const GlobalOptions& global) {
                  "Variables for interpolation (.env syntax); the environment wins")
       ->allow_extra_args(false);
   sub.add_option("-f,--format", options->format,
-                 "text, json, sarif or github (default: github under GitHub Actions, else text)");
+                 "text, json, sarif or github (default: github under GitHub Actions, else text)")
+      ->type_name("{text,json,sarif,github}");
   sub.add_flag("--strict", options->strict, "Warnings fail the run too (exit 1)");
   sub.add_option("--disable", options->disable, "Turn a rule off (id or name; repeat)")
       ->allow_extra_args(false);
@@ -152,8 +183,82 @@ constexpr std::array k_commands = {
     Command{"deploy", "Create or update a stack on the swarm, in order", setup_deploy},
     Command{"ps", "List the tasks of a stack", setup_ps},
     Command{"rm", "Remove a stack and wait until its networks are gone", setup_rm},
-    Command{"version", "Print stackc's version", setup_version},
+    Command{"completion", "Print the shell completion script for bash, zsh or fish",
+            setup_completion},
+    Command{"version", "Print stackc's version and the Engine API versions it speaks",
+            setup_version},
 };
+
+// {a,b,c} -> a b c; anything else names no choices.
+std::vector<std::string> choices_of(const std::string& type_name) {
+  std::vector<std::string> choices;
+  if (type_name.size() < 2 || type_name.front() != '{' || type_name.back() != '}') {
+    return choices;
+  }
+  std::string_view rest = std::string_view(type_name).substr(1, type_name.size() - 2);
+  while (!rest.empty()) {
+    std::size_t comma = rest.find(',');
+    choices.emplace_back(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+  }
+  return choices;
+}
+
+// Which values an option or positional takes follows from the table itself, so that a new
+// command is completed as soon as it is in k_commands: files for -c/--env-file and for
+// positionals named "files"; the live stacks for a positional "stack" of a command that talks
+// to an engine (it has --host; compile's STACK is a new name); choices from the type name.
+CompletionSpec completion_spec(const CLI::App& app) {
+  auto describe = [](const CLI::Option& option) {
+    CompletionOption out;
+    out.short_names = option.get_snames();
+    out.long_names = option.get_lnames();
+    out.description = option.get_description();
+    out.takes_value = option.get_expected_max() > 0;  // flags expect 0 values
+    out.repeatable = option.get_items_expected_max() > 1;
+    out.choices = choices_of(option.get_type_name());
+    if (!out.choices.empty()) {
+      out.values = ValueKind::choices;
+    } else if (option.check_lname("compose-file") || option.check_lname("env-file")) {
+      out.values = ValueKind::files;
+    }
+    return out;
+  };
+  CompletionSpec spec;
+  for (const CLI::Option* option : app.get_options()) {
+    spec.global_options.push_back(describe(*option));
+  }
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    CompletionCommand command;
+    command.name = sub->get_name();
+    command.summary = sub->get_description();
+    const CLI::Option* positional = nullptr;
+    bool talks_to_engine = false;
+    for (const CLI::Option* option : sub->get_options()) {
+      if (option->get_positional()) {
+        positional = option;
+        continue;
+      }
+      talks_to_engine = talks_to_engine || option->check_lname("host");
+      command.options.push_back(describe(*option));
+    }
+    if (positional != nullptr) {
+      CompletionOption described = describe(*positional);
+      command.argument_name = positional->get_name();
+      command.repeatable_arguments = described.repeatable;
+      command.argument_choices = described.choices;
+      if (!described.choices.empty()) {
+        command.arguments = ValueKind::choices;
+      } else if (command.argument_name == "files") {
+        command.arguments = ValueKind::files;
+      } else if (talks_to_engine && command.argument_name == "stack") {
+        command.arguments = ValueKind::stacks;
+      }
+    }
+    spec.commands.push_back(std::move(command));
+  }
+  return spec;
+}
 
 std::vector<std::string_view> command_names() {
   std::vector<std::string_view> names;
@@ -190,6 +295,17 @@ int unknown_command(std::string_view word) {
 }  // namespace
 
 int stackc_main(int argc, char** argv) {
+  // Hidden, for the completion scripts: `__complete stacks [-H|--host HOST]`.
+  if (argc > 2 && std::string_view(argv[1]) == "__complete" &&
+      std::string_view(argv[2]) == "stacks") {
+    std::string host;
+    if (argc == 5 && (std::string_view(argv[3]) == "-H" || std::string_view(argv[3]) == "--host")) {
+      host = argv[4];
+    } else if (argc != 3) {
+      return k_exit_usage;
+    }
+    return run_complete_stacks(host);
+  }
   // The first word that is not an option names the command.
   if (argc > 1 && argv[1][0] != '-' && !is_command(argv[1])) {
     return unknown_command(argv[1]);

@@ -1,6 +1,6 @@
 #pragma once
 // The source-mapped tree: what compiler/yaml builds from a stack file, once. Every later stage
-// (interpolation, schema, IR) reads this tree, never yaml-cpp, so every node keeps where it
+// (interpolation, schema, IR) reads this tree, never the YAML parser, so every node keeps where it
 // came from. Anchors, aliases and `<<` merge keys are already resolved here, duplicate keys
 // already rejected; a mapping's entries keep file order.
 

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <istream>
-#include <streambuf>
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -12,10 +12,7 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/exceptions.h>
-#include <yaml-cpp/mark.h>
-#include <yaml-cpp/parser.h>
+#include <yaml.h>
 
 namespace stackc {
 
@@ -31,17 +28,10 @@ constexpr const char* k_key = "STK007";
 constexpr const char* k_tag = "STK008";
 
 constexpr std::string_view k_tag_prefix = "tag:yaml.org,2002:";
+constexpr std::string_view k_second_document =
+    "a second YAML document starts here; a stack file holds one document";
 
-// Reads the file's text in place; std::istringstream would copy it.
-class MemoryBuf : public std::streambuf {
- public:
-  MemoryBuf(const char* data, size_t size) {
-    char* begin = const_cast<char*>(data);
-    setg(begin, begin, begin + size);
-  }
-};
-
-// Thrown from the event handler to stop parsing after a fatal diagnostic was reported.
+// Thrown from the builder to stop parsing after a fatal diagnostic was reported.
 struct Abort {};
 
 // Where `pos` (a byte offset) is, counting lines from 1; used only for errors.
@@ -59,30 +49,86 @@ SourceLoc loc_at(const SourceFile& file, size_t pos) {
   return SourceLoc{&file, line, static_cast<uint32_t>(pos - line_start + 1)};
 }
 
-// yaml-cpp leaves a UTF-8 byte order mark out of its positions; put it back so that positions
-// index the file's text and columns match its first line.
-YAML::Mark shift(YAML::Mark mark, int bom) {
-  if (!mark.is_null() && mark.pos >= 0) {
-    mark.pos += bom;
-    if (mark.line == 0) {
-      mark.column += bom;
+// Turns libyaml's marks into byte positions and SourceLocs. libyaml counts characters (code
+// points, after the BOM) and its own line breaks (also \r, U+0085, U+2028); SourceLoc
+// counts bytes and '\n'. A cursor walks the text from mark to mark: marks arrive nearly in file
+// order, so the whole parse walks the file about once.
+class Locator {
+ public:
+  explicit Locator(const SourceFile& file) : m_file(file), m_text(file.text()) {
+    // libyaml's reader drops a byte order mark before counting; our columns count it.
+    m_byte = m_text.starts_with("\xef\xbb\xbf") ? 3 : 0;
+    m_first = m_byte;
+  }
+
+  // The byte offset of character `index`.
+  size_t byte_of(size_t index) {
+    while (m_index < index && m_byte < m_text.size()) {
+      forward();
+      while (m_byte < m_text.size() && continuation(m_text[m_byte])) {
+        ++m_byte;
+      }
+    }
+    while (m_index > index) {
+      backward();
+    }
+    return m_byte;
+  }
+
+  SourceLoc at_byte(size_t pos) {
+    pos = std::clamp(pos, m_first, m_text.size());
+    while (m_byte < pos) {
+      forward();
+    }
+    while (m_byte > pos) {
+      backward();
+    }
+    return SourceLoc{&m_file, m_line, static_cast<uint32_t>(m_byte - m_line_start + 1)};
+  }
+
+  SourceLoc at(const yaml_mark_t& mark) { return at_byte(byte_of(mark.index)); }
+
+ private:
+  static bool continuation(char c) { return (static_cast<unsigned char>(c) & 0xc0) == 0x80; }
+
+  void forward() {
+    char c = m_text[m_byte++];
+    if (!continuation(c)) {
+      ++m_index;
+    }
+    if (c == '\n') {
+      ++m_line;
+      m_line_start = m_byte;
     }
   }
-  return mark;
-}
 
-SourceLoc loc_of(const SourceFile& file, const YAML::Mark& mark) {
-  if (mark.is_null() || mark.line < 0 || mark.column < 0) {
-    return SourceLoc{&file, 0, 0};
+  void backward() {
+    char c = m_text[--m_byte];
+    if (!continuation(c)) {
+      --m_index;
+    }
+    if (c == '\n') {
+      --m_line;
+      m_line_start = m_byte;
+      while (m_line_start > 0 && m_text[m_line_start - 1] != '\n') {
+        --m_line_start;
+      }
+    }
   }
-  return SourceLoc{&file, static_cast<uint32_t>(mark.line) + 1,
-                   static_cast<uint32_t>(mark.column) + 1};
-}
+
+  const SourceFile& m_file;
+  const std::string& m_text;
+  size_t m_first = 0;  // where libyaml's first character is
+  size_t m_byte = 0;
+  size_t m_index = 0;  // characters from m_first to m_byte
+  uint32_t m_line = 1;
+  size_t m_line_start = 0;
+};
 
 std::string describe_byte(unsigned char c) { return fmt::format("0x{:02x}", c); }
 
 // YAML text must be UTF-8 without control characters (YAML 1.2 c-printable, C1 aside); the
-// reference rejects the same files. yaml-cpp would otherwise accept binary input silently.
+// reference rejects the same files. libyaml rejects them too, but says less about where and why.
 bool check_encoding(const SourceFile& file, Diagnostics& diags) {
   const std::string& text = file.text();
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
@@ -140,7 +186,7 @@ bool check_encoding(const SourceFile& file, Diagnostics& diags) {
 
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-// yaml-cpp's mark for a node is where its properties (&anchor, !tag) start. Skips them (and
+// libyaml's mark for a node is where its properties (&anchor, !tag) start. Skips them (and
 // comments/line breaks between them) to where the content starts.
 size_t skip_properties(const std::string& text, size_t pos) {
   while (pos < text.size()) {
@@ -165,25 +211,6 @@ size_t skip_properties(const std::string& text, size_t pos) {
     }
   }
   return pos;
-}
-
-// yaml-cpp 0.7 accepts a quoted scalar that runs to the end of the file. Returns true when the
-// quote opened at `pos` is closed.
-bool quote_closed(const std::string& text, size_t pos) {
-  char quote = text[pos];
-  for (size_t i = pos + 1; i < text.size(); ++i) {
-    char c = text[i];
-    if (quote == '"' && c == '\\') {
-      ++i;
-    } else if (c == quote) {
-      if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
-        ++i;
-      } else {
-        return true;
-      }
-    }
-  }
-  return false;
 }
 
 const char* kind_name(const SNode& node) {
@@ -247,8 +274,8 @@ struct Pending {
 struct Frame {
   NodeKind kind;
   SourceLoc loc;
-  YAML::anchor_t anchor;
-  size_t start;  // index of its first child in Builder::m_pending
+  size_t anchor;  // 1 + index in Builder::m_anchors, 0 for none
+  size_t start;   // index of its first child in Builder::m_pending
 };
 
 struct Anchor {
@@ -259,63 +286,55 @@ struct Anchor {
   size_t height = 0;
 };
 
-class Builder : public YAML::EventHandler {
+class Builder {
  public:
-  Builder(const SourceFile& file, Diagnostics& diags, const YamlLimits& limits, int bom)
-      : m_file(file), m_text(file.text()), m_diags(diags), m_limits(limits), m_bom(bom) {}
+  Builder(const SourceFile& file, Diagnostics& diags, const YamlLimits& limits)
+      : m_file(file), m_text(file.text()), m_diags(diags), m_limits(limits), m_locator(file) {}
 
   std::optional<SNode>& root() { return m_root; }
   size_t documents() const { return m_documents; }
+  Locator& locator() { return m_locator; }
 
-  void OnDocumentStart(const YAML::Mark& raw) override {
-    const YAML::Mark mark = shift(raw, m_bom);
-    // yaml-cpp 0.7 can get stuck on a stray character (a leading ',') and start empty documents
-    // at the same place forever (fixed upstream in 0.9, bc67157).
-    if (m_documents > 0 && mark.pos <= m_last_document_pos) {
-      SourceLoc loc = loc_of(m_file, mark);
-      size_t pos = static_cast<size_t>(std::max(mark.pos, 0));
-      std::string what = pos < m_text.size() ? fmt::format("unexpected '{}'", m_text[pos])
-                                             : std::string("unexpected end of file");
-      m_diags.error(k_syntax, loc, what + "; the YAML parser cannot continue here");
-      throw Abort{};
-    }
-    m_last_document_pos = mark.pos;
-    ++m_documents;
-    if (m_documents > 1) {
-      m_extra_document = loc_of(m_file, mark);
+  // One event from yaml_parser_parse.
+  void handle(const yaml_event_t& event) {
+    switch (event.type) {
+      case YAML_DOCUMENT_START_EVENT:
+        ++m_documents;
+        if (m_documents > 1) {
+          m_extra_document = m_locator.at(event.start_mark);
+        }
+        break;
+      case YAML_ALIAS_EVENT:
+        on_alias(event);
+        break;
+      case YAML_SCALAR_EVENT:
+        on_scalar(event);
+        break;
+      case YAML_SEQUENCE_START_EVENT:
+        open(NodeKind::sequence, event.start_mark, event.data.sequence_start.anchor);
+        break;
+      case YAML_MAPPING_START_EVENT:
+        open(NodeKind::mapping, event.start_mark, event.data.mapping_start.anchor);
+        break;
+      case YAML_SEQUENCE_END_EVENT:
+      case YAML_MAPPING_END_EVENT:
+        close();
+        break;
+      default:
+        break;
     }
   }
-  void OnDocumentEnd() override {}
 
-  void OnAnchor(const YAML::Mark&, const std::string& name) override { m_anchor_name = name; }
-
-  void OnNull(const YAML::Mark& raw, YAML::anchor_t anchor) override {
-    const YAML::Mark mark = shift(raw, m_bom);
-    if (m_documents > 1) {
-      if (!m_frames.empty() || anchor != 0) {
-        extra_document();
-      }
-      return;  // a trailing `---` with nothing after it
-    }
-    SNode node;
-    node.loc = loc_of(m_file, mark);
-    if (!explicit_null(mark)) {
-      // An empty value: yaml-cpp's mark is the next token (often the next line); the key is
-      // the closest meaningful place.
-      node.loc = empty_value_loc(node.loc, static_cast<size_t>(std::max(mark.pos, 0)));
-    }
-    finish(Pending{std::move(node)}, anchor);
-  }
-
-  void OnAlias(const YAML::Mark& raw, YAML::anchor_t anchor) override {
-    const YAML::Mark mark = shift(raw, m_bom);
+  void on_alias(const yaml_event_t& event) {
     check_extra_document();
-    SourceLoc loc = loc_of(m_file, mark);
-    if (anchor >= m_anchors.size() || m_anchors[anchor].name.empty()) {
-      m_diags.error(k_alias, loc, "alias refers to an unknown anchor");
+    SourceLoc loc = m_locator.at(event.start_mark);
+    std::string_view name = as_text(event.data.alias.anchor);
+    auto found = m_anchor_ids.find(name);
+    if (found == m_anchor_ids.end()) {
+      m_diags.error(k_alias, loc, fmt::format("unknown anchor '{}' referenced", name));
       throw Abort{};
     }
-    Anchor& target = m_anchors[anchor];
+    Anchor& target = m_anchors[found->second - 1];
     if (target.open) {
       m_diags.error(k_alias, loc,
                     fmt::format("anchor '{}' value contains itself (alias '*{}' is inside it)",
@@ -342,28 +361,41 @@ class Builder : public YAML::EventHandler {
     finish(std::move(pending), 0);
   }
 
-  void OnScalar(const YAML::Mark& raw, const std::string& tag, YAML::anchor_t anchor,
-                const std::string& value) override {
-    const YAML::Mark mark = shift(raw, m_bom);
-    check_extra_document();
-    size_t content = skip_properties(m_text, static_cast<size_t>(mark.pos));
+  void on_scalar(const yaml_event_t& event) {
+    const auto& scalar = event.data.scalar;
+    std::string_view tag = as_text(scalar.tag);
+    bool plain = scalar.style == YAML_PLAIN_SCALAR_STYLE || scalar.style == YAML_ANY_SCALAR_STYLE;
+    std::string_view value(reinterpret_cast<const char*>(scalar.value), scalar.length);
+    size_t mark = m_locator.byte_of(event.start_mark.index);
+    // A plain null: `~`, `null`, or nothing at all (`key:`). Its text is dropped.
+    bool null =
+        plain && tag.empty() &&
+        (value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL");
+    if (m_documents > 1) {
+      if (null && m_frames.empty() && scalar.anchor == nullptr) {
+        return;  // a trailing `---` with nothing (or only null) after it
+      }
+      extra_document();
+    }
     SNode node;
-    node.loc = loc_of(m_file, mark);
-    if (content != static_cast<size_t>(mark.pos)) {
-      node.loc = loc_at(m_file, content);  // rare: a scalar with an anchor or a tag
+    if (null) {
+      node.loc = m_locator.at_byte(mark);
+      if (value.empty()) {
+        // An empty value: libyaml's mark is where the value would have started (often the
+        // next line); the key is the closest meaningful place.
+        node.loc = empty_value_loc(node.loc, mark);
+      }
+      finish(Pending{std::move(node)},
+             scalar.anchor == nullptr ? 0 : define_anchor(as_text(scalar.anchor)));
+      return;
     }
-    char style = content < m_text.size() ? m_text[content] : '\0';
-    bool quoted = style == '"' || style == '\'';
-    bool block = style == '|' || style == '>';
-    if (quoted && !quote_closed(m_text, content)) {
-      m_diags.error(k_syntax, node.loc, "quoted string is not closed before the end of the file");
-      throw Abort{};
-    }
+    size_t content = skip_properties(m_text, mark);
+    node.loc = m_locator.at_byte(content);
     node.text = value;
     bool key = in_key_position();
-    if (tag == "?" || tag == "!") {
-      // "!" is also yaml-cpp's tag for quoted scalars; a written `!` resolves like a plain one.
-      if (quoted || block) {
+    if (tag.empty() || tag == "!") {
+      // A written `!` resolves like a plain scalar.
+      if (!plain) {
         node.kind = NodeKind::scalar;
         node.type = ScalarType::string;
         node.quoted = true;
@@ -375,21 +407,10 @@ class Builder : public YAML::EventHandler {
       node.quoted = node.type == ScalarType::string;
     }
     Pending pending{std::move(node)};
-    pending.merge_key = key && tag == "?" && !quoted && !block && pending.node.text == "<<";
-    finish(std::move(pending), anchor);
+    pending.merge_key = key && tag.empty() && plain && pending.node.text == "<<";
+    finish(std::move(pending),
+           scalar.anchor == nullptr ? 0 : define_anchor(as_text(scalar.anchor)));
   }
-
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                       YAML::EmitterStyle::value) override {
-    open(NodeKind::sequence, mark, anchor);
-  }
-  void OnSequenceEnd() override { close(); }
-
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                  YAML::EmitterStyle::value) override {
-    open(NodeKind::mapping, mark, anchor);
-  }
-  void OnMapEnd() override { close(); }
 
   // Non-fatal errors go through here; past k_max_errors the parse stops (a generated file with
   // thousands of repeated keys should not produce thousands of messages).
@@ -402,11 +423,14 @@ class Builder : public YAML::EventHandler {
   }
 
   void report_extra_document() {
-    m_diags.error(k_document, m_extra_document,
-                  "a second YAML document starts here; a stack file holds one document");
+    m_diags.error(k_document, m_extra_document, std::string(k_second_document));
   }
 
  private:
+  static std::string_view as_text(const yaml_char_t* text) {
+    return text == nullptr ? std::string_view() : reinterpret_cast<const char*>(text);
+  }
+
   [[noreturn]] void extra_document() {
     report_extra_document();
     throw Abort{};
@@ -417,27 +441,8 @@ class Builder : public YAML::EventHandler {
     }
   }
 
-  // yaml-cpp reports `key: null` and `key:` alike; tell them apart by what the mark points at.
-  bool explicit_null(const YAML::Mark& mark) const {
-    size_t pos = skip_properties(m_text, static_cast<size_t>(mark.pos));
-    std::string_view rest = std::string_view(m_text).substr(std::min(pos, m_text.size()));
-    size_t len = 0;
-    if (rest.starts_with("~")) {
-      len = 1;
-    } else if (rest.starts_with("null") || rest.starts_with("Null") || rest.starts_with("NULL")) {
-      len = 4;
-    } else {
-      return false;
-    }
-    if (len == rest.size()) {
-      return true;
-    }
-    char next = rest[len];
-    return is_blank(next) || next == ',' || next == ']' || next == '}' || next == '#';
-  }
-
   // Where to report an empty value: at its key in a mapping, at its `-` in a block sequence.
-  SourceLoc empty_value_loc(SourceLoc fallback, size_t pos) const {
+  SourceLoc empty_value_loc(SourceLoc fallback, size_t pos) {
     if (m_frames.empty()) {
       return fallback;
     }
@@ -450,7 +455,7 @@ class Builder : public YAML::EventHandler {
       --pos;
     }
     if (pos > 0 && m_text[pos - 1] == '-') {
-      return loc_at(m_file, pos - 1);
+      return m_locator.at_byte(pos - 1);
     }
     return fallback;
   }
@@ -463,7 +468,7 @@ class Builder : public YAML::EventHandler {
   // An explicit YAML core tag on a scalar: the reference converts the text or fails with
   // "cannot decode !!str `abc` as a !!int". Other tags (custom, !!binary, !!timestamp) keep
   // the text as a string.
-  void resolve_tagged(SNode& node, const std::string& tag) {
+  void resolve_tagged(SNode& node, std::string_view tag) {
     std::string_view short_tag = tag;
     if (short_tag.starts_with(k_tag_prefix)) {
       short_tag.remove_prefix(k_tag_prefix.size());
@@ -507,31 +512,31 @@ class Builder : public YAML::EventHandler {
     }
   }
 
-  void open(NodeKind kind, const YAML::Mark& raw, YAML::anchor_t anchor) {
-    const YAML::Mark mark = shift(raw, m_bom);
+  void open(NodeKind kind, const yaml_mark_t& mark, const yaml_char_t* anchor) {
     check_extra_document();
-    SourceLoc loc = loc_of(m_file, mark);
+    size_t pos = m_locator.byte_of(mark.index);
+    SourceLoc loc = m_locator.at_byte(pos);
     if (m_frames.size() >= m_limits.max_depth) {
       m_diags.error(k_limit, loc,
                     fmt::format("values are nested more than {} levels deep", m_limits.max_depth));
       throw Abort{};
     }
-    size_t content = skip_properties(m_text, static_cast<size_t>(mark.pos));
-    if (content != static_cast<size_t>(mark.pos)) {
-      loc = loc_at(m_file, content);
+    size_t content = skip_properties(m_text, pos);
+    if (content != pos) {
+      loc = m_locator.at_byte(content);
     }
-    if (anchor != 0) {
-      define_anchor(anchor);
-    }
-    m_frames.push_back(Frame{kind, loc, anchor, m_pending.size()});
+    size_t id = anchor == nullptr ? 0 : define_anchor(as_text(anchor));
+    m_frames.push_back(Frame{kind, loc, id, m_pending.size()});
   }
 
-  void define_anchor(YAML::anchor_t anchor) {
-    if (m_anchors.size() <= anchor) {
-      m_anchors.resize(anchor + 1);
-    }
-    m_anchors[anchor].name = m_anchor_name;
-    m_anchors[anchor].open = true;
+  // A new anchor, open until its node is finished; a later anchor of the same name replaces it
+  // for the aliases after it. Returns its id for finish().
+  size_t define_anchor(std::string_view name) {
+    m_anchors.emplace_back();
+    m_anchors.back().name = name;
+    size_t id = m_anchors.size();
+    m_anchor_ids.insert_or_assign(m_anchors.back().name, id);
+    return id;
   }
 
   void close() {
@@ -663,16 +668,13 @@ class Builder : public YAML::EventHandler {
     }
   }
 
-  void finish(Pending&& pending, YAML::anchor_t anchor) {
+  void finish(Pending&& pending, size_t anchor) {
     count(1);
     if (in_key_position()) {
       check_key(pending);
     }
     if (anchor != 0) {
-      if (m_anchors.size() <= anchor || m_anchors[anchor].name.empty()) {
-        define_anchor(anchor);  // a scalar or null: no open() came first
-      }
-      Anchor& target = m_anchors[anchor];
+      Anchor& target = m_anchors[anchor - 1];
       target.open = false;
       target.node = pending.node;
       target.nodes = count_nodes(target.node);
@@ -710,53 +712,123 @@ class Builder : public YAML::EventHandler {
   const std::string& m_text;
   Diagnostics& m_diags;
   const YamlLimits& m_limits;
-  int m_bom;
+  Locator m_locator;
   std::optional<SNode> m_root;
   std::vector<Frame> m_frames;
   std::vector<Pending> m_pending;
-  std::vector<Anchor> m_anchors;  // by yaml-cpp's anchor number
-  std::string m_anchor_name;
+  std::vector<Anchor> m_anchors;                            // in order of definition
+  std::map<std::string, size_t, std::less<>> m_anchor_ids;  // name -> latest id (index + 1)
   static constexpr size_t k_max_errors = 50;
   size_t m_errors = 0;
   size_t m_documents = 0;
-  int m_last_document_pos = -1;
   SourceLoc m_extra_document;
   size_t m_nodes = 0;
   size_t m_alias_nodes = 0;
 };
 
-// yaml-cpp's messages, made clearer where they are known to confuse. `loc` starts at yaml-cpp's
-// mark and is moved to the real culprit where we can tell (a tab in the indentation).
-std::string syntax_message(const SourceFile& file, const YAML::Exception& e, SourceLoc& loc) {
-  std::string msg = e.msg;
-  if (msg == YAML::ErrorMsg::UNKNOWN_ANCHOR && e.mark.pos >= 0) {
-    std::string_view rest = std::string_view(file.text()).substr(static_cast<size_t>(e.mark.pos));
-    if (rest.starts_with("*")) {
-      size_t end = 1;
-      while (end < rest.size() && !is_blank(rest[end]) && rest[end] != ',' && rest[end] != ']' &&
-             rest[end] != '}') {
-        ++end;
-      }
-      return fmt::format("unknown anchor '{}' referenced", rest.substr(1, end - 1));
+// libyaml's messages, in the words stackc used before (yaml-cpp's, mostly the YAML spec's terms)
+// where they are as clear. `context` tells apart problems that share a message. Anything not
+// listed keeps libyaml's wording.
+std::string_view known_message(std::string_view problem, std::string_view context) {
+  struct Known {
+    std::string_view problem;
+    std::string_view context;  // empty: any
+    std::string_view message;
+  };
+  static constexpr Known k_known[] = {
+      {"mapping values are not allowed in this context", "", "illegal map value"},
+      {"did not find expected key", "", "end of map not found"},
+      {"did not find expected '-' indicator", "", "end of sequence not found"},
+      {"did not find expected ',' or ']'", "", "end of sequence flow not found"},
+      {"did not find expected ',' or '}'", "", "end of map flow not found"},
+      {"found character that cannot start any token", "", "unknown token"},
+      {"found a tab character that violates indentation", "",
+       "illegal tab when looking for indentation"},
+      {"found a tab character where an indentation space is expected", "",
+       "illegal tab when looking for indentation"},
+      {"did not find expected hexdecimal number", "",
+       "bad character found while scanning hex number"},
+      {"did not find expected alphabetic or numeric character", "while scanning an alias",
+       "alias not found after *"},
+      {"did not find expected alphabetic or numeric character", "while scanning an anchor",
+       "anchor not found after &"},
+      {"found duplicate %YAML directive", "", "repeated YAML directive"},
+      {"found duplicate %TAG directive", "", "repeated TAG directive"},
+      {"found incompatible YAML document", "", "YAML major version too large"},
+      {"found an indentation indicator equal to 0", "",
+       "cannot set zero indentation for a block scalar"},
+      {"did not find expected comment or line break", "while scanning a block scalar",
+       "unexpected character in block scalar"},
+      {"found unexpected document indicator", "", "illegal document indicator in scalar"},
+      {"did not find the expected '>'", "", "end of verbatim tag not found"},
+  };
+  for (const Known& known : k_known) {
+    if (problem == known.problem && (known.context.empty() || context == known.context)) {
+      return known.message;
     }
   }
-  if (msg == YAML::ErrorMsg::BAD_FILE || msg == "bad file") {
-    return "values are nested too deeply";
+  return problem;
+}
+
+// The message and place for libyaml's error. `loc` starts at its problem mark and is moved to
+// the real culprit where we can tell (a tab in the indentation, the quote that never closes).
+std::string syntax_message(const SourceFile& file, const yaml_parser_t& parser, Locator& locator,
+                           SourceLoc& loc) {
+  std::string_view problem = parser.problem == nullptr ? "syntax error" : parser.problem;
+  std::string_view context = parser.context == nullptr ? "" : parser.context;
+  if (parser.error == YAML_MEMORY_ERROR) {
+    loc = SourceLoc{&file, 0, 0};
+    return "out of memory while parsing";
   }
-  // Tabs in indentation give "illegal map value" and the like, which do not say why.
-  if (!e.mark.is_null() && e.mark.line >= 0) {
-    SourceLoc mark = loc_of(file, e.mark);
-    for (uint32_t line = mark.line; line + 1 >= mark.line && line >= 1; --line) {
-      std::string_view text = file.line(line);
-      size_t indent = text.find_first_not_of(" \t");
-      size_t tab = text.substr(0, indent).find('\t');
-      if (tab != std::string_view::npos) {
-        loc = SourceLoc{&file, line, static_cast<uint32_t>(tab + 1)};
-        return msg + " (a tab is used for indentation; YAML indentation must use spaces)";
+  if (parser.error == YAML_READER_ERROR) {
+    // Characters YAML forbids that check_encoding lets through (C1 controls, U+FFFE/FFFF).
+    loc = locator.at_byte(parser.problem_offset);
+    return fmt::format("character U+{:04X} is not allowed in YAML ({})",
+                       static_cast<unsigned>(parser.problem_value), problem);
+  }
+  std::string_view text = file.text();
+  size_t pos = locator.byte_of(parser.problem_mark.index);
+  loc = locator.at_byte(pos);
+  if (problem == "found unexpected end of stream" && context == "while scanning a quoted scalar") {
+    loc = locator.at(parser.context_mark);
+    return "quoted string is not closed before the end of the file";
+  }
+  if (problem == "could not find expected ':'") {
+    loc = locator.at(parser.context_mark);  // the line that reads like a key without a value
+  }
+  if (problem == "did not find expected node content" && pos < text.size()) {
+    if (text[pos] == ']' || text[pos] == '}') {
+      return "illegal flow end";
+    }
+    if (text[pos] == ',') {
+      return "unexpected ','; the YAML parser cannot continue here";
+    }
+  }
+  if (problem == "did not find expected key" && pos < text.size() &&
+      (text[pos] == '&' || text[pos] == '!')) {
+    return fmt::format("cannot assign multiple {} to the same node",
+                       text[pos] == '&' ? "anchors" : "tags");
+  }
+  if (problem == "found unknown escape character" && pos + 1 < text.size()) {
+    return fmt::format("unknown escape character: {}", text[pos + 1]);
+  }
+  std::string msg(known_message(problem, context));
+  // Tabs in indentation give "found character that cannot start any token" and the like,
+  // which do not say why.
+  for (uint32_t line = loc.line; line + 1 >= loc.line && line >= 1; --line) {
+    std::string_view line_text = file.line(line);
+    size_t indent = line_text.find_first_not_of(" \t");
+    size_t tab = line_text.substr(0, indent).find('\t');
+    if (tab != std::string_view::npos) {
+      bool at_tab = loc.line == line && loc.col == tab + 1;
+      loc = SourceLoc{&file, line, static_cast<uint32_t>(tab + 1)};
+      if (at_tab && msg == "unknown token") {
+        msg = "illegal tab when looking for indentation";
       }
-      if (line == 1) {
-        break;
-      }
+      return msg + " (a tab is used for indentation; YAML indentation must use spaces)";
+    }
+    if (line == 1) {
+      break;
     }
   }
   return msg;
@@ -777,26 +849,52 @@ std::optional<SNode> parse_yaml(const SourceFile& file, Diagnostics& diags,
     return std::nullopt;
   }
   size_t errors_before = diags.error_count();
-  int bom = text.starts_with("\xef\xbb\xbf") ? 3 : 0;
-  MemoryBuf buffer(text.data(), text.size());
-  std::istream in(&buffer);
-  Builder builder(file, diags, limits, bom);
+  Builder builder(file, diags, limits);
+  yaml_parser_t parser;
+  if (yaml_parser_initialize(&parser) == 0) {
+    diags.error(k_syntax, SourceLoc{&file, 0, 0}, "out of memory while parsing");
+    return std::nullopt;
+  }
+  struct Done {
+    yaml_parser_t& parser;
+    ~Done() { yaml_parser_delete(&parser); }
+  } done{parser};
+  yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()),
+                               text.size());
   try {
-    YAML::Parser parser(in);
-    while (parser.HandleNextDocument(builder)) {
+    for (;;) {
+      yaml_event_t event;
+      if (yaml_parser_parse(&parser, &event) == 0) {
+        break;
+      }
+      struct Free {
+        yaml_event_t& event;
+        ~Free() { yaml_event_delete(&event); }
+      } free_event{event};
+      if (event.type == YAML_STREAM_END_EVENT) {
+        break;
+      }
+      builder.handle(event);
     }
   } catch (const Abort&) {
     return std::nullopt;
-  } catch (const YAML::Exception& raw) {
-    YAML::Exception e(shift(raw.mark, bom), raw.msg);
+  }
+  if (parser.error != YAML_NO_ERROR) {
     if (builder.documents() > 1) {
       // Whatever is wrong in a second document, the second document is the problem.
       builder.report_extra_document();
       return std::nullopt;
     }
-    SourceLoc loc = loc_of(file, e.mark);
-    std::string message = syntax_message(file, e, loc);
-    diags.error(e.msg == YAML::ErrorMsg::UNKNOWN_ANCHOR ? k_alias : k_syntax, loc, message);
+    if (parser.problem != nullptr &&
+        std::string_view(parser.problem) == "did not find expected <document start>") {
+      // Content after `...`: it could only start another document.
+      diags.error(k_document, builder.locator().at(parser.problem_mark),
+                  std::string(k_second_document));
+      return std::nullopt;
+    }
+    SourceLoc loc;
+    std::string message = syntax_message(file, parser, builder.locator(), loc);
+    diags.error(k_syntax, loc, message);
     return std::nullopt;
   }
   std::optional<SNode>& root = builder.root();

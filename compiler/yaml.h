@@ -1,9 +1,10 @@
 #pragma once
 // The YAML layer: one stack file -> the source-mapped tree (compiler/snode.h). The only code that
-// includes yaml-cpp (in yaml.cc). Builds the tree from yaml-cpp's event API and adds what yaml-cpp
-// lacks and the reference (go-yaml v3 in docker/cli 28) has: `<<` merge keys, duplicate-key
-// errors, alias expansion under a budget, scalar resolution, and clear errors with locations for
-// bad input (tabs, unclosed quotes, binary, huge or deeply nested files, alias bombs).
+// includes libyaml (in yaml.cc). Builds the tree from libyaml's event parser (go-yaml v3, the
+// reference's parser in docker/cli 28, is a port of libyaml) and adds what the reference does on
+// top of its events: `<<` merge keys, duplicate-key errors, alias expansion under a budget, scalar
+// resolution, and clear errors with locations for bad input (tabs, unclosed quotes, binary, huge or
+// deeply nested files, alias bombs).
 //
 // Diagnostic codes:
 //   STK001 syntax or encoding error, file too large      STK005 nesting too deep, too many nodes
@@ -21,11 +22,11 @@
 namespace stackc {
 
 struct YamlLimits {
-  // Larger files are rejected before parsing: a compose file of 1000 services is ~600 KB, and
-  // yaml-cpp needs ~1 s for 16 MiB, so nothing legitimate comes near this.
+  // Larger files are rejected before parsing: a compose file of 1000 services is ~600 KB, so
+  // nothing legitimate comes near this.
   size_t max_file_size = 16 * 1024 * 1024;
-  // Nesting of sequences/mappings. Below yaml-cpp's own guard (500, which only says "bad file"),
-  // and far above any real stack file (~8 levels).
+  // Nesting of sequences/mappings. libyaml 0.2.5 has no limit of its own; this is far above any
+  // real stack file (~8 levels).
   size_t max_depth = 128;
   // Nodes in the tree, parsed or copied from aliases (~170 bytes each while parsing). A
   // 1000-service stack has ~47 000; the cap keeps a file of `[1,1,1,...` under ~100 MiB.

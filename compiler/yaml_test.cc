@@ -644,9 +644,31 @@ TEST_F(YamlTest, SyntaxErrorsCarryLocationsAndCleanMessages) {
 }
 
 TEST_F(YamlTest, StrayCharacterThatStallsYamlCppIsAnError) {
-  // yaml-cpp 0.7 returns empty documents at this ',' forever (found by fuzz/yaml_fuzz).
+  // yaml-cpp 0.7, the parser before libyaml, returned empty documents at this ',' forever
+  // (found by fuzz/yaml_fuzz); the message stayed.
   EXPECT_EQ(error(",version: \"3.9\"\nservices: {}\n"),
             "s.yml:1:1: error: unexpected ','; the YAML parser cannot continue here [STK001]");
+}
+
+// go-yaml v3 (the reference) is a port of libyaml and rejects these; yaml-cpp took them.
+// Checked with docker CLI 28.2.2: "could not find expected ':'", "found character that cannot
+// start any token", "found undefined tag handle".
+TEST_F(YamlTest, RejectsWhatTheReferenceRejects) {
+  EXPECT_EQ(error("a: b\nc\n"), "s.yml:2:1: error: could not find expected ':' [STK001]");
+  EXPECT_EQ(error("a:\n  -\tx\n"), "s.yml:2:4: error: unknown token [STK001]");
+  EXPECT_EQ(error("a: !e!x 1\n"), "s.yml:1:4: error: found undefined tag handle [STK001]");
+}
+
+TEST_F(YamlTest, SyntaxErrorsPointAtTheCulprit) {
+  EXPECT_EQ(error("a: \"\\q\"\n"), "s.yml:1:5: error: unknown escape character: q [STK001]");
+  EXPECT_EQ(error("a: &x &y 1\n"),
+            "s.yml:1:7: error: cannot assign multiple anchors to the same node [STK001]");
+  EXPECT_EQ(error("a: ]\n"), "s.yml:1:4: error: illegal flow end [STK001]");
+  EXPECT_EQ(error("a: 1\n...\nb: 2\n"),
+            "s.yml:3:1: error: a second YAML document starts here; a stack file holds one "
+            "document [STK006]");
+  // Columns count bytes although libyaml counts characters.
+  EXPECT_EQ(error("\xc3\xa9: b: c\n"), "s.yml:1:6: error: illegal map value [STK001]");
 }
 
 TEST_F(YamlTest, BinaryGarbageAndInvalidUtf8) {

@@ -27,23 +27,28 @@ struct State {
   ApplyResult result;
   std::atomic<bool> failed{false};
   const std::function<void(const ApplyEvent&)>* report = nullptr;
+  const ApplyOptions* options = nullptr;
+
+  // Before a write: false once a failure or keep_going stopped the apply.
+  bool begin(const PlannedObject& object) {
+    std::lock_guard lock(mutex);
+    if (failed) {
+      return false;
+    }
+    if (options->keep_going && !options->keep_going()) {
+      result.stopped = true;
+      failed = true;
+      return false;
+    }
+    if (options->started && object.action != Action::unchanged) {
+      options->started(object.kind, object.action, object.name);
+    }
+    return true;
+  }
 
   void done(const ApplyEvent& event) {
     std::lock_guard lock(mutex);
-    switch (event.action) {
-      case Action::create:
-        ++result.created;
-        break;
-      case Action::update:
-        ++result.updated;
-        break;
-      case Action::unchanged:
-        ++result.unchanged;
-        break;
-      case Action::remove:
-        ++result.removed;
-        break;
-    }
+    result.objects.push_back({event.kind, event.action, event.name});
     (*report)(event);
   }
   void fail(const PlannedObject& object, const EngineError& error) {
@@ -337,32 +342,45 @@ ApplyResult apply_plan(const Plan& plan, Engine& engine, const EngineFactory& fa
                        const std::function<void(const ApplyEvent&)>& report) {
   State state;
   state.report = &report;
+  state.options = &options;
   state.secret_ids = plan.secret_ids;
   state.config_ids = plan.config_ids;
 
   std::vector<Task> tasks;
   for (const PlannedObject& object : plan.networks) {
-    tasks.push_back([&](Engine& e) { apply_network(e, object, state); });
+    tasks.push_back([&](Engine& e) {
+      if (state.begin(object)) {
+        apply_network(e, object, state);
+      }
+    });
   }
   run_tasks(tasks, options.parallel, engine, factory, state);
   tasks.clear();
   for (const auto* list : {&plan.secrets, &plan.configs}) {
     for (const PlannedObject& object : *list) {
-      tasks.push_back([&](Engine& e) { apply_file_object(e, object, state); });
+      tasks.push_back([&](Engine& e) {
+        if (state.begin(object)) {
+          apply_file_object(e, object, state);
+        }
+      });
     }
   }
   run_tasks(tasks, options.parallel, engine, factory, state);
   for (const auto& wave : plan.service_waves) {
     tasks.clear();
     for (const PlannedObject& object : wave) {
-      tasks.push_back([&](Engine& e) { apply_service(e, object, options, state); });
+      tasks.push_back([&](Engine& e) {
+        if (state.begin(object)) {
+          apply_service(e, object, options, state);
+        }
+      });
     }
     run_tasks(tasks, options.parallel, engine, factory, state);
   }
   // Removals run one by one in order (services free secrets, configs and networks), and only
   // when everything before succeeded: an old revision may still be in use otherwise.
   for (const PlannedObject& object : plan.removals) {
-    if (state.failed) {
+    if (!state.begin(object)) {
       break;
     }
     auto removed = remove_object(engine, object.kind, object.id, options.network_release_timeout);
@@ -379,6 +397,11 @@ ApplyResult apply_plan(const Plan& plan, Engine& engine, const EngineFactory& fa
     }
   }
   return std::move(state.result);
+}
+
+size_t ApplyResult::count(Action action) const {
+  return static_cast<size_t>(std::count_if(
+      objects.begin(), objects.end(), [&](const AppliedObject& o) { return o.action == action; }));
 }
 
 std::string digest_warning(std::string_view image) {

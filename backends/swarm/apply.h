@@ -36,6 +36,11 @@ struct ApplyOptions {
   // --with-registry-auth: image as written in the file -> X-Registry-Auth, sent with the
   // service create/update (the swarm keeps it so that nodes can pull private images).
   std::map<std::string, std::string> registry_auth;
+  // Asked before each write starts; false stops the apply as a failure does, without an error
+  // (a cancel, a lost lock). Empty: always go on.
+  std::function<bool()> keep_going;
+  // Told when a write starts (serially, like `report`).
+  std::function<void(ObjectKind kind, Action action, const std::string& name)> started;
 };
 
 struct ApplyEvent {
@@ -46,11 +51,17 @@ struct ApplyEvent {
   std::string detail;  // on failure the engine's words; else e.g. "retried after a conflict"
 };
 
+// One object apply wrote (or found unchanged).
+struct AppliedObject {
+  ObjectKind kind = ObjectKind::service;
+  Action action = Action::unchanged;
+  std::string name;
+};
+
 struct ApplyResult {
-  size_t created = 0;
-  size_t updated = 0;
-  size_t unchanged = 0;
-  size_t removed = 0;
+  std::vector<AppliedObject> objects;  // what was done, in the order it completed
+  bool stopped = false;                // keep_going said no: later writes were not started
+  size_t count(Action action) const;
   std::vector<std::string> warnings;  // engine warnings, objects kept because still in use
   std::optional<EngineError> error;   // the first failure
 };

@@ -92,7 +92,7 @@ TEST(Apply, CreatesInOrderThenANoOpRedeployWritesNothing) {
   FakeSwarm swarm;
   DeployRun first = deploy(swarm, desired_stack());
   ASSERT_FALSE(first.result.error) << first.result.error->describe();
-  EXPECT_EQ(first.result.created, 6u);
+  EXPECT_EQ(first.result.count(Action::create), 6u);
   std::vector<std::string> writes = swarm.writes();
   ASSERT_EQ(writes.size(), 6u);
   EXPECT_EQ(writes[0], "POST /networks/create");
@@ -111,7 +111,7 @@ TEST(Apply, CreatesInOrderThenANoOpRedeployWritesNothing) {
 
   DeployRun second = deploy(swarm, desired_stack());
   ASSERT_FALSE(second.result.error);
-  EXPECT_EQ(second.result.unchanged, 6u);
+  EXPECT_EQ(second.result.count(Action::unchanged), 6u);
   EXPECT_EQ(swarm.writes().size(), 6u) << "an unchanged stack must not be written";
 }
 
@@ -123,7 +123,7 @@ TEST(Apply, AFailureMidwayIsReportedAndARerunConverges) {
   EXPECT_EQ(failed.result.error->status, 500);
   EXPECT_THAT(failed.result.error->describe(), HasSubstr("raft lost quorum"));
   // Network, config, db and worker were made; web (after api) was never attempted.
-  EXPECT_EQ(failed.result.created, 4u);
+  EXPECT_EQ(failed.result.count(Action::create), 4u);
   EXPECT_EQ(swarm.count("services"), 2u);
   bool reported = false;
   for (const ApplyEvent& event : failed.events) {
@@ -136,11 +136,11 @@ TEST(Apply, AFailureMidwayIsReportedAndARerunConverges) {
 
   DeployRun rerun = deploy(swarm, desired_stack());
   ASSERT_FALSE(rerun.result.error) << rerun.result.error->describe();
-  EXPECT_EQ(rerun.result.created, 2u);    // api, web
-  EXPECT_EQ(rerun.result.unchanged, 4u);  // network, config, db, worker
+  EXPECT_EQ(rerun.result.count(Action::create), 2u);    // api, web
+  EXPECT_EQ(rerun.result.count(Action::unchanged), 4u);  // network, config, db, worker
   EXPECT_EQ(swarm.count("services"), 4u);
   DeployRun after = deploy(swarm, desired_stack());
-  EXPECT_EQ(after.result.unchanged, 6u);
+  EXPECT_EQ(after.result.count(Action::unchanged), 6u);
 }
 
 TEST(Apply, AnOutOfSequenceUpdateIsReinspectedAndRetried) {
@@ -149,14 +149,14 @@ TEST(Apply, AnOutOfSequenceUpdateIsReinspectedAndRetried) {
   swarm.race_updates(2);
   DeployRun run = deploy(swarm, desired_stack("nginx:1.21"));
   ASSERT_FALSE(run.result.error) << run.result.error->describe();
-  EXPECT_EQ(run.result.updated, 1u);
+  EXPECT_EQ(run.result.count(Action::update), 1u);
   size_t updates = 0;
   for (const std::string& write : swarm.writes()) {
     updates += write.find("/update") != std::string::npos ? 1 : 0;
   }
   EXPECT_EQ(updates, 3u);  // two stale attempts, then the one with the re-inspected index
   DeployRun after = deploy(swarm, desired_stack("nginx:1.21"));
-  EXPECT_EQ(after.result.unchanged, 6u);
+  EXPECT_EQ(after.result.count(Action::unchanged), 6u);
 }
 
 TEST(Apply, RetriesAreBounded) {

@@ -44,6 +44,8 @@ std::string_view to_string(WaitOutcome outcome) {
       return "failed";
     case WaitOutcome::timed_out:
       return "timed out";
+    case WaitOutcome::cancelled:
+      return "cancelled";
     case WaitOutcome::error:
       return "error";
   }
@@ -237,6 +239,9 @@ void observe(Watch& watch, const json& service, const json& tasks,
     watch.converged_at.reset();
   }
   TaskCount count = count_tasks(service, tasks, active_nodes);
+  report.running = count.running;
+  report.desired = count.desired;
+  report.update_state = update_state;
 
   // Failed tasks of the current spec, and the newest error the engine gave.
   std::string newest_time;
@@ -329,7 +334,7 @@ void observe(Watch& watch, const json& service, const json& tasks,
 void say(Watch& watch, std::string line, const ProgressReport& report) {
   watch.report.line = std::move(line);
   if (report) {
-    report(watch.target.name, watch.report.line);
+    report(watch.report);
   }
 }
 
@@ -354,6 +359,9 @@ WaitResult watch_until_settled(Engine& engine, std::vector<Watch>& watches,
   int errors_in_a_row = 0;
   std::optional<EngineError> last_error;
   for (;;) {
+    if (options.keep_going && !options.keep_going()) {
+      return finish(watches, WaitOutcome::cancelled);
+    }
     bool all_done = true;
     bool round_failed = false;
     for (const Watch& watch : watches) {

@@ -51,6 +51,9 @@ struct WaitOptions {
   // Engine errors in a row (one per round) tolerated before giving up: a poll over minutes
   // may meet a passing hiccup.
   int max_engine_errors = 3;
+  // Asked before each polling round; false stops the wait with outcome `cancelled` (a cancel,
+  // a lost lock). Empty: always go on.
+  std::function<bool()> keep_going;
 };
 
 enum class ServiceState {
@@ -67,9 +70,12 @@ std::string_view to_string(ServiceState state);
 struct ServiceReport {
   std::string name;
   ServiceState state = ServiceState::converging;
-  std::string line;        // the last progress line ("2/3 running; task: non-zero exit (1)")
-  std::string reason;      // failed: why ("service update paused: ...")
-  std::string task_error;  // the latest task error the engine gave (Status.Err), if any
+  std::string line;           // the last progress line ("2/3 running; task: non-zero exit (1)")
+  std::string reason;         // failed: why ("service update paused: ...")
+  std::string task_error;     // the latest task error the engine gave (Status.Err), if any
+  std::uint64_t running = 0;  // the last count: running of desired up-to-date tasks
+  std::uint64_t desired = 0;
+  std::string update_state;  // UpdateStatus.State as the engine last gave it ("updating", ...)
 };
 
 enum class WaitOutcome {
@@ -78,6 +84,7 @@ enum class WaitOutcome {
   failed,       // a service failed (waiting stops at the first failure)
   timed_out,    // the timeout passed first
   error,        // the engine could not be asked (see `error`)
+  cancelled,    // keep_going said no
 };
 std::string_view to_string(WaitOutcome outcome);
 
@@ -87,8 +94,8 @@ struct WaitResult {
   std::optional<EngineError> error;
 };
 
-// Called with a service name and a progress line whenever that service's line changes.
-using ProgressReport = std::function<void(const std::string& service, const std::string& line)>;
+// Called with the service's report whenever its progress line changes.
+using ProgressReport = std::function<void(const ServiceReport& report)>;
 
 // Waits until every service has converged (or was rolled back by the engine), one fails, or
 // the timeout passes. An empty list converges at once.

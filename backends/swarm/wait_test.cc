@@ -227,9 +227,8 @@ WaitOptions fast(std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
 struct Lines {
   std::vector<std::string> lines;
   ProgressReport report() {
-    return [this](const std::string& service, const std::string& line) {
-      lines.push_back(service + ": " + line);
-    };
+    return
+        [this](const ServiceReport& report) { lines.push_back(report.name + ": " + report.line); };
   }
 };
 
