@@ -72,23 +72,27 @@ class ScriptedSwarm {
       std::lock_guard lock(m_mutex);
       r.set_content(m_nodes.dump(), "application/json");
     });
-    server.Get(R"(/v1.41/services/([^/]+))", [this](const httplib::Request& request,
-                                                    httplib::Response& r) {
+    server.Get(R"(/v1.41/services/([^/]+))",
+               [this](const httplib::Request& request, httplib::Response& r) {
+                 std::lock_guard lock(m_mutex);
+                 Service* service = find(request.matches[1]);
+                 if (!service) {
+                   reply(r, 404, {{"message", "service not found"}});
+                   return;
+                 }
+                 r.set_content(serve(*service).dump(), "application/json");
+               });
+    // The wait asks for the services it already knows in one list by ID.
+    server.Get("/v1.41/services", [this](const httplib::Request& request, httplib::Response& r) {
       std::lock_guard lock(m_mutex);
-      Service* service = find(request.matches[1]);
-      if (!service) {
-        reply(r, 404, {{"message", "service not found"}});
-        return;
+      json filters = json::parse(request.get_param_value("filters"));
+      json list = json::array();
+      for (const std::string id : filters.value("id", json::array())) {
+        if (Service* service = find(id)) {
+          list.push_back(serve(*service));
+        }
       }
-      const std::vector<Frame>& script = current_script(*service);
-      m_served[service->id] = script[std::min(service->at, script.size() - 1)];
-      ++service->at;
-      json body = {
-          {"ID", service->id}, {"Version", {{"Index", service->version}}}, {"Spec", service->spec}};
-      if (!m_served[service->id].update_status.is_null()) {
-        body["UpdateStatus"] = m_served[service->id].update_status;
-      }
-      r.set_content(body.dump(), "application/json");
+      r.set_content(list.dump(), "application/json");
     });
     server.Get("/v1.41/tasks", [this](const httplib::Request& request, httplib::Response& r) {
       std::lock_guard lock(m_mutex);
@@ -97,8 +101,14 @@ class ScriptedSwarm {
         reply(r, 400, {{"message", "the test expects service and _up-to-date filters"}});
         return;
       }
-      std::string id = filters["service"][0];
-      r.set_content(m_served[id].tasks.dump(), "application/json");
+      json tasks = json::array();
+      for (const std::string id : filters["service"]) {
+        for (json task : m_served[id].tasks) {
+          task["ServiceID"] = id;
+          tasks.push_back(std::move(task));
+        }
+      }
+      r.set_content(tasks.dump(), "application/json");
     });
     server.Post(R"(/v1.41/services/([^/]+)/update)", [this](const httplib::Request& request,
                                                             httplib::Response& r) {
@@ -183,6 +193,16 @@ class ScriptedSwarm {
     std::lock_guard lock(m_mutex);
     return m_services["id-" + name].at;
   }
+  // GET requests by path without the query: "/v1.41/tasks" -> 3.
+  std::map<std::string, size_t> reads() {
+    std::map<std::string, size_t> out;
+    for (const auto& request : m_fake.requests()) {
+      if (request.method == "GET") {
+        ++out[request.target.substr(0, request.target.find('?'))];
+      }
+    }
+    return out;
+  }
   bool removed(const std::string& name) {
     std::lock_guard lock(m_mutex);
     return m_services["id-" + name].removed;
@@ -200,6 +220,18 @@ class ScriptedSwarm {
       }
     }
     return nullptr;
+  }
+  // The service's next frame, as GET /services/{id} or the list answer it.
+  json serve(Service& service) {
+    const std::vector<Frame>& script = current_script(service);
+    m_served[service.id] = script[std::min(service.at, script.size() - 1)];
+    ++service.at;
+    json body = {
+        {"ID", service.id}, {"Version", {{"Index", service.version}}}, {"Spec", service.spec}};
+    if (!m_served[service.id].update_status.is_null()) {
+      body["UpdateStatus"] = m_served[service.id].update_status;
+    }
+    return body;
   }
   const std::vector<Frame>& current_script(const Service& service) const {
     return m_rolled_back.count(service.id) && !service.rollback_script.empty()
@@ -314,6 +346,37 @@ TEST(WaitForServices, AnUpdateStillInProgressIsNotDone) {
   EXPECT_EQ(result.outcome, WaitOutcome::converged);
   // Done only once the engine said completed: all 31 frames were served.
   EXPECT_GE(swarm.inspections("st_web"), 31u);
+}
+
+TEST(WaitForServices, EachRoundAsksTheSameThreeThingsHoweverManyServicesAreWatched) {
+  ScriptedSwarm swarm;
+  std::vector<WatchedService> watched;
+  for (int i = 0; i < 40; ++i) {
+    std::string name = fmt::format("st_s{:02}", i);
+    // Service i converges in round i % 5 + 2: the watched set shrinks round by round.
+    std::vector<Frame> script(i % 5 + 1,
+                              Frame{status("updating"), {task("a", 1, "running", "starting")}});
+    script.push_back({status("completed"), {running("a", 1)}});
+    swarm.add(name, script, 1, 1);
+    watched.push_back({name, false});
+  }
+  Engine engine = swarm.engine();
+  WaitResult result = wait_for_services(engine, watched, fast(), {});
+  EXPECT_EQ(result.outcome, WaitOutcome::converged);
+  auto reads = swarm.reads();
+  size_t rounds = reads["/v1.41/nodes"];
+  EXPECT_GE(rounds, 6u);
+  // Each service is inspected by name once, in the first round; after that one list of the
+  // services and one list of their tasks per round, not two requests per service.
+  size_t inspections = 0;
+  for (const auto& [path, count] : reads) {
+    if (path.rfind("/v1.41/services/", 0) == 0) {
+      inspections += count;
+    }
+  }
+  EXPECT_EQ(inspections, 40u);
+  EXPECT_EQ(reads["/v1.41/tasks"], rounds);
+  EXPECT_EQ(reads["/v1.41/services"], rounds - 1);
 }
 
 TEST(WaitForServices, APausedUpdateFailsAtOnceWithTheEnginesMessage) {
