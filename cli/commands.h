@@ -2,6 +2,7 @@
 // The options each subcommand takes and the function that runs it. Only cli/stackc.cc knows
 // about CLI11; the run_* functions see plain structs and return an exit status.
 
+#include <chrono>
 #include <iosfwd>
 #include <map>
 #include <memory>
@@ -90,6 +91,19 @@ struct PsOptions {
 };
 int run_ps(const GlobalOptions& global, const PsOptions& options);
 
+// stackc rollback (cmd_rollback.cc): backends/swarm/rollback.h. The files only give the
+// depends_on order.
+struct RollbackOptions {
+  std::string stack;
+  std::vector<std::string> services;  // compose or full names; empty: all
+  std::vector<std::string> files;
+  std::vector<std::string> env_files;
+  bool wait = false;
+  std::string timeout;  // Go duration, "" = 5m
+  std::string host;
+};
+int run_rollback(const GlobalOptions& global, const RollbackOptions& options);
+
 }  // namespace stackc
 
 // Shared by the engine commands: defined in cmd_deploy.cc (connect, prepare) and cmd_diff.cc
@@ -128,6 +142,10 @@ std::optional<int> prepare_stack(const GlobalOptions& global, const StackSource&
 int print_deploy_error(const swarm::DeployError& error);
 
 std::optional<swarm::ResolveImage> parse_resolve_image(const std::string& text);
+
+// --timeout of deploy and rollback --wait: a positive Go duration, "" = 5m. Prints the usage
+// error and returns nullopt when invalid.
+std::optional<std::chrono::milliseconds> parse_wait_timeout(const std::string& text);
 
 void print_plan_text(std::ostream& out, const swarm::Plan& plan);
 // One "warning: ..." line on stderr for each.
