@@ -23,10 +23,10 @@ const std::string k_stacks = std::string(STACKC_SOURCE_DIR) + "/tests/stacks/sta
 class StackRollbackTest : public testing::LabStackTest {
  protected:
   StackRollbackTest() : LabStackTest("rbk", k_stacks) {}
-  ProcessResult rollback(std::vector<std::string> args) const {
+  testing::ProcessResult rollback(std::vector<std::string> args) const {
     std::vector<std::string> all = {stackc(), "rollback", m_stack};
     all.insert(all.end(), args.begin(), args.end());
-    return run(all, RunOptions().in_dir(k_stacks).with_timeout(std::chrono::seconds(300)));
+    return run(all, testing::RunOptions().in_dir(k_stacks).with_timeout(std::chrono::seconds(300)));
   }
 };
 
