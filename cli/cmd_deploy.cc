@@ -20,9 +20,11 @@ namespace {
 
 void error_line(const std::string& message) { std::cerr << "stackc: error: " << message << "\n"; }
 
+}  // namespace
+
 constexpr std::chrono::minutes k_default_timeout{5};
 
-std::optional<std::chrono::milliseconds> parse_timeout(const std::string& text) {
+std::optional<std::chrono::milliseconds> parse_wait_timeout(const std::string& text) {
   if (text.empty()) {
     return k_default_timeout;
   }
@@ -40,8 +42,6 @@ std::optional<std::chrono::milliseconds> parse_timeout(const std::string& text) 
       std::chrono::nanoseconds(*nanoseconds));
 }
 
-}  // namespace
-
 int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
   auto resolve = parse_resolve_image(options.resolve_image);
   if (!resolve) {
@@ -57,7 +57,7 @@ int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
     error_line(fmt::format("{} needs --wait", options.rollback ? "--rollback" : "--timeout"));
     return k_exit_usage;
   }
-  auto timeout = parse_timeout(options.timeout);
+  auto timeout = parse_wait_timeout(options.timeout);
   if (!timeout) {
     return k_exit_usage;
   }

@@ -2,6 +2,7 @@
 // The options each subcommand takes and the function that runs it. Only cli/stackc.cc knows
 // about CLI11; the run_* functions see plain structs and return an exit status.
 
+#include <chrono>
 #include <iosfwd>
 #include <map>
 #include <memory>
@@ -99,6 +100,18 @@ int run_ps(const GlobalOptions& global, const PsOptions& options);
 // `stackc __complete stacks [-H HOST]`, for the completion scripts: the live swarm's stack
 // names, one a line; silent on every error (cmd_complete.cc).
 int run_complete_stacks(const std::string& host);
+// stackc rollback (cmd_rollback.cc): backends/swarm/rollback.h. The files only give the
+// depends_on order.
+struct RollbackOptions {
+  std::string stack;
+  std::vector<std::string> services;  // compose or full names; empty: all
+  std::vector<std::string> files;
+  std::vector<std::string> env_files;
+  bool wait = false;
+  std::string timeout;  // Go duration, "" = 5m
+  std::string host;
+};
+int run_rollback(const GlobalOptions& global, const RollbackOptions& options);
 
 }  // namespace stackc
 
@@ -149,6 +162,10 @@ swarm::PreflightCheck schedule_preflight(const GlobalOptions& global, swarm::Eng
                                          bool allow_pending);
 
 std::optional<swarm::ResolveImage> parse_resolve_image(const std::string& text);
+
+// --timeout of deploy and rollback --wait: a positive Go duration, "" = 5m. Prints the usage
+// error and returns nullopt when invalid.
+std::optional<std::chrono::milliseconds> parse_wait_timeout(const std::string& text);
 
 void print_plan_text(std::ostream& out, const swarm::Plan& plan);
 // One "warning: ..." line on stderr for each.

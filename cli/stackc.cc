@@ -174,6 +174,25 @@ std::function<int()> setup_schedule(CLI::App& sub, const GlobalOptions& global) 
   return [&global, options] { return run_schedule(global, *options); };
 }
 
+std::function<int()> setup_rollback(CLI::App& sub, const GlobalOptions& global) {
+  auto options = std::make_shared<RollbackOptions>();
+  sub.add_option("stack", options->stack, "Stack name")->required();
+  sub.add_option("services", options->services,
+                 "Only these services (compose names, or full names); default: all");
+  sub.add_option("-c,--compose-file", options->files,
+                 "Stack file, read only for the depends_on order (repeat to merge)")
+      ->allow_extra_args(false);
+  sub.add_option("--env-file", options->env_files,
+                 "Variables for interpolation (.env syntax); the environment wins")
+      ->allow_extra_args(false);
+  sub.add_flag("--wait", options->wait,
+               "Wait until the rollback converges (exit 4 when one fails, 6 on timeout)");
+  sub.add_option("--timeout", options->timeout,
+                 "How long --wait waits, as a Go duration (default 5m)");
+  sub.add_option("-H,--host", options->host, "Docker daemon socket (like docker -H)");
+  return [&global, options] { return run_rollback(global, *options); };
+}
+
 std::function<int()> setup_lint(CLI::App& sub, const GlobalOptions& global) {
   auto options = std::make_shared<LintOptions>();
   sub.add_option("files", options->files, "Stack files, each linted as a stack of its own");
@@ -207,6 +226,7 @@ constexpr std::array k_commands = {
     Command{"diff", "Show what deploy would change", setup_diff},
     Command{"deploy", "Create or update a stack on the swarm, in order", setup_deploy},
     Command{"schedule", "Predict where the tasks land and how the rollouts run", setup_schedule},
+    Command{"rollback", "Put a stack's services back to their previous spec", setup_rollback},
     Command{"ps", "List the tasks of a stack", setup_ps},
     Command{"rm", "Remove a stack and wait until its networks are gone", setup_rm},
     Command{"completion", "Print the shell completion script for bash, zsh or fish",

@@ -519,7 +519,8 @@ WaitResult wait_for_services(Engine& engine, const std::vector<WatchedService>& 
 }
 
 WaitResult roll_back_services(Engine& engine, const std::vector<WatchedService>& services,
-                              const WaitOptions& options, const ProgressReport& report) {
+                              const WaitOptions& options, const ProgressReport& report,
+                              bool watch_them) {
   constexpr int k_attempts = 5;  // out-of-sequence retries: someone else wrote the service
   std::vector<Watch> watches;
   std::vector<Watch> settled;  // removed, or refused
@@ -544,6 +545,7 @@ WaitResult roll_back_services(Engine& engine, const std::vector<WatchedService>&
       continue;
     }
     std::optional<EngineError> error;
+    bool already = false;
     for (int attempt = 1; attempt <= k_attempts; ++attempt) {
       auto inspected = engine.inspect_service(service.name);
       if (!inspected) {
@@ -555,6 +557,7 @@ WaitResult roll_back_services(Engine& engine, const std::vector<WatchedService>&
       if (state.rfind("rollback_", 0) == 0) {
         // The engine is rolling it back already; asking again would roll forward.
         error.reset();
+        already = true;
         break;
       }
       json::json_pointer index_at("/Version/Index");
@@ -583,8 +586,9 @@ WaitResult roll_back_services(Engine& engine, const std::vector<WatchedService>&
       continue;
     }
     watch.expect_rollback = true;
-    say(watch, "rolling back", report);
-    watches.push_back(std::move(watch));
+    watch.report.state = ServiceState::rolling_back;
+    say(watch, already ? "rolling back (already; not asked again)" : "rolling back", report);
+    (watch_them ? watches : settled).push_back(std::move(watch));
   }
   WaitResult result;
   if (!watches.empty()) {

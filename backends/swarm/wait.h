@@ -108,8 +108,11 @@ WaitResult wait_for_services(Engine& engine, const std::vector<WatchedService>& 
 // roll forward to the failed spec); a created service is removed. Then waits, with the same
 // options (a timeout of its own), until the rolled-back services settle. Outcome rolled_back
 // when all did, failed when a rollback was refused or paused, timed_out, or error.
+// `watch_them` false: only ask (and remove); the asked services are left `rolling_back` and
+// the outcome is rolled_back unless a request was refused.
 WaitResult roll_back_services(Engine& engine, const std::vector<WatchedService>& services,
-                              const WaitOptions& options, const ProgressReport& report);
+                              const WaitOptions& options, const ProgressReport& report,
+                              bool watch_them = true);
 
 // --- pieces, exposed for tests.
 
