@@ -2,6 +2,7 @@
 // The options each subcommand takes and the function that runs it. Only cli/stackc.cc knows
 // about CLI11; the run_* functions see plain structs and return an exit status.
 
+#include <chrono>
 #include <iosfwd>
 #include <map>
 #include <memory>
@@ -11,6 +12,7 @@
 
 #include "backends/swarm/apply.h"
 #include "backends/swarm/deploy.h"
+#include "backends/swarm/stack_lock.h"
 
 namespace stackc {
 
@@ -61,8 +63,9 @@ struct DeployOptions {
   // removals then wait until the rollout converged. --timeout: Go duration, "" = 5m.
   bool wait = false;
   std::string timeout;
-  bool rollback = false;  // with --wait: undo this deploy when it fails to converge
-  bool no_lint = false;   // deploy even when lint finds errors
+  bool rollback = false;     // with --wait: undo this deploy when it fails to converge
+  bool no_lint = false;      // deploy even when lint finds errors
+  std::string lock_timeout;  // --lock-timeout: Go duration, "" = 0 (fail at once when locked)
 };
 int run_deploy(const GlobalOptions& global, const DeployOptions& options);
 
@@ -81,6 +84,7 @@ struct RmOptions {
   std::vector<std::string> stacks;
   int timeout_seconds = 60;  // for the stack's networks and tasks to disappear
   std::string host;
+  std::string lock_timeout;  // as deploy's
 };
 int run_rm(const GlobalOptions& global, const RmOptions& options);
 
@@ -89,6 +93,13 @@ struct PsOptions {
   std::string host;
 };
 int run_ps(const GlobalOptions& global, const PsOptions& options);
+
+// stackc unlock STACK: removes the stack's lock whoever holds it (cli/cmd_unlock.cc).
+struct UnlockOptions {
+  std::string stack;
+  std::string host;
+};
+int run_unlock(const GlobalOptions& global, const UnlockOptions& options);
 
 }  // namespace stackc
 
@@ -128,6 +139,15 @@ std::optional<int> prepare_stack(const GlobalOptions& global, const StackSource&
 int print_deploy_error(const swarm::DeployError& error);
 
 std::optional<swarm::ResolveImage> parse_resolve_image(const std::string& text);
+
+// The stack lock for a command that writes (deploy, rm, rollback; backends/swarm/stack_lock.h),
+// on an engine of its own, named after this host and process. `wait`: --lock-timeout, parsed by
+// parse_lock_timeout (a Go duration, "" = 0; nullopt after printing why it is invalid).
+std::unique_ptr<swarm::EngineStackLock> make_stack_lock(const Connection& connection,
+                                                        std::string operation,
+                                                        std::chrono::milliseconds wait,
+                                                        const swarm::CancelToken* cancel);
+std::optional<std::chrono::milliseconds> parse_lock_timeout(const std::string& text);
 
 void print_plan_text(std::ostream& out, const swarm::Plan& plan);
 // One "warning: ..." line on stderr for each.

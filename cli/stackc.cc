@@ -84,6 +84,9 @@ std::function<int()> setup_deploy(CLI::App& sub, const GlobalOptions& global) {
                  "How long --wait waits, as a Go duration (default 5m)");
   sub.add_flag("--rollback", options->rollback,
                "With --wait: when the rollout fails, roll back what this deploy changed (exit 5)");
+  sub.add_option("--lock-timeout", options->lock_timeout,
+                 "How long to wait for another deploy of the stack to finish, as a Go duration "
+                 "(default 0: exit 2 at once)");
   sub.add_option("-H,--host", options->host, "Docker daemon socket (like docker -H)");
   return [&global, options] { return run_deploy(global, *options); };
 }
@@ -108,8 +111,17 @@ std::function<int()> setup_rm(CLI::App& sub, const GlobalOptions& global) {
   sub.add_option("--timeout", options->timeout_seconds,
                  "Seconds to wait for the stack's networks and tasks to disappear")
       ->capture_default_str();
+  sub.add_option("--lock-timeout", options->lock_timeout,
+                 "How long to wait for a deploy of the stack to finish (default 0)");
   sub.add_option("-H,--host", options->host, "Docker daemon socket (like docker -H)");
   return [&global, options] { return run_rm(global, *options); };
+}
+
+std::function<int()> setup_unlock(CLI::App& sub, const GlobalOptions& global) {
+  auto options = std::make_shared<UnlockOptions>();
+  sub.add_option("stack", options->stack, "Stack name")->required();
+  sub.add_option("-H,--host", options->host, "Docker daemon socket (like docker -H)");
+  return [&global, options] { return run_unlock(global, *options); };
 }
 
 std::function<int()> setup_ps(CLI::App& sub, const GlobalOptions& global) {
@@ -152,6 +164,7 @@ constexpr std::array k_commands = {
     Command{"deploy", "Create or update a stack on the swarm, in order", setup_deploy},
     Command{"ps", "List the tasks of a stack", setup_ps},
     Command{"rm", "Remove a stack and wait until its networks are gone", setup_rm},
+    Command{"unlock", "Remove a stack's deploy lock left behind by a lost deploy", setup_unlock},
     Command{"version", "Print stackc's version", setup_version},
 };
 
