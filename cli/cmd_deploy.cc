@@ -1,7 +1,9 @@
 // stackc deploy: maps the flags onto swarm::deploy (backends/swarm/deploy.h), which owns the
 // policy (preflight, waves, wait, rollback, prune after convergence), prints its progress and
-// result through DeployText, and returns the exit status. Before it: the front end, lint's
-// errors, convert, credentials and the connection (cli/prepare.cc, shared with diff).
+// result through DeployText, and returns the exit status. It holds the stack's lock
+// (--lock-timeout) and stops on SIGINT/SIGTERM after the writes in flight (exit 130/143). Before
+// it: the front end, lint's errors, convert, credentials and the connection (cli/prepare.cc, shared
+// with diff).
 
 #include <fmt/format.h>
 
@@ -12,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/deploy_text.h"
 #include "cli/exit_status.h"
+#include "cli/interrupt.h"
 #include "compiler/units.h"
 
 namespace stackc {
@@ -58,7 +61,8 @@ int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
     return k_exit_usage;
   }
   auto timeout = parse_wait_timeout(options.timeout);
-  if (!timeout) {
+  auto lock_wait = parse_lock_timeout(options.lock_timeout);
+  if (!timeout || !lock_wait) {
     return k_exit_usage;
   }
   PreparedStack prepared;
@@ -87,12 +91,18 @@ int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
   Connection& connection = *prepared.connection;
   hooks.preflight = schedule_preflight(global, *connection.engine, prepared.front, options.stack,
                                        options.allow_pending);
+  // From here a signal stops the deploy after the writes in flight, and the lock is released.
+  swarm::CancelToken cancel;
+  InterruptGuard interrupt(cancel);
+  auto lock = make_stack_lock(connection, "deploy", *lock_wait, &cancel);
+  hooks.cancel = &cancel;
+  hooks.lock = lock.get();
   auto result = swarm::deploy(*connection.engine, connection.factory, std::move(prepared.desired),
                               deploy, hooks);
   if (!result) {
-    return print_deploy_error(result.error());
+    return interrupt.exit_status(print_deploy_error(result.error()));
   }
-  return text.finish(*result);
+  return interrupt.exit_status(text.finish(*result));
 }
 
 }  // namespace stackc

@@ -1,5 +1,6 @@
 // stackc rm: removes a stack's services, then secrets and configs, then networks, and waits
-// until its networks and tasks are gone so that an immediate redeploy works.
+// until its networks and tasks are gone so that an immediate redeploy works. It holds the
+// stack's lock meanwhile, as deploy does.
 
 #include <fmt/format.h>
 
@@ -8,6 +9,7 @@
 #include "backends/swarm/apply.h"
 #include "cli/commands.h"
 #include "cli/exit_status.h"
+#include "cli/interrupt.h"
 
 namespace stackc {
 
@@ -16,12 +18,30 @@ int run_rm(const GlobalOptions&, const RmOptions& options) {
     std::cerr << "stackc: error: --timeout must not be negative\n";
     return k_exit_usage;
   }
+  auto lock_wait = parse_lock_timeout(options.lock_timeout);
+  if (!lock_wait) {
+    return k_exit_usage;
+  }
   auto connection = connect_manager(options.host);
   if (!connection) {
     return k_exit_usage;
   }
+  // A signal lets the removal of the current stack finish (its lock is then released) and
+  // skips the stacks after it.
+  swarm::CancelToken cancel;
+  InterruptGuard interrupt(cancel);
   int status = k_exit_ok;
   for (const std::string& stack : options.stacks) {
+    if (cancel.cancelled()) {
+      break;
+    }
+    // Held until this stack is gone; its release removes the lease, the stack's last object.
+    auto lock = make_stack_lock(*connection, "rm", *lock_wait, &cancel);
+    if (auto held = lock->acquire(stack); !held) {
+      std::cerr << "stackc: error: " << held.error() << "\n";
+      status = k_exit_usage;
+      continue;
+    }
     auto report = [](const swarm::ApplyEvent& event) {
       if (event.ok) {
         std::cout << fmt::format("removed {} {}\n", swarm::to_string(event.kind), event.name);
@@ -34,7 +54,7 @@ int run_rm(const GlobalOptions&, const RmOptions& options) {
         *connection->engine, stack, std::chrono::seconds(options.timeout_seconds), report);
     if (result.error) {
       std::cerr << "stackc: error: " << result.error->describe() << "\n";
-      return k_exit_usage;
+      return interrupt.exit_status(k_exit_usage);
     }
     if (!result.found_anything) {
       std::cerr << fmt::format("Nothing found in stack: {}\n", stack);
@@ -51,7 +71,7 @@ int run_rm(const GlobalOptions&, const RmOptions& options) {
       status = k_exit_usage;
     }
   }
-  return status;
+  return interrupt.exit_status(status);
 }
 
 }  // namespace stackc

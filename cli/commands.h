@@ -12,6 +12,7 @@
 
 #include "backends/swarm/apply.h"
 #include "backends/swarm/deploy.h"
+#include "backends/swarm/stack_lock.h"
 
 namespace stackc::swarm::sched {
 struct Cluster;  // backends/swarm/schedule.h
@@ -69,6 +70,7 @@ struct DeployOptions {
   bool rollback = false;       // with --wait: undo this deploy when it fails to converge
   bool no_lint = false;        // deploy even when lint finds errors
   bool allow_pending = false;  // deploy tasks no node of the swarm can take (preflight)
+  std::string lock_timeout;     // --lock-timeout: Go duration, "" = 0 (fail at once when locked)
 };
 int run_deploy(const GlobalOptions& global, const DeployOptions& options);
 
@@ -88,6 +90,7 @@ struct RmOptions {
   std::vector<std::string> stacks;
   int timeout_seconds = 60;  // for the stack's networks and tasks to disappear
   std::string host;
+  std::string lock_timeout;  // as deploy's
 };
 int run_rm(const GlobalOptions& global, const RmOptions& options);
 
@@ -112,6 +115,12 @@ struct RollbackOptions {
   std::string host;
 };
 int run_rollback(const GlobalOptions& global, const RollbackOptions& options);
+// stackc unlock STACK: removes the stack's lock whoever holds it (cli/cmd_unlock.cc).
+struct UnlockOptions {
+  std::string stack;
+  std::string host;
+};
+int run_unlock(const GlobalOptions& global, const UnlockOptions& options);
 
 }  // namespace stackc
 
@@ -166,6 +175,14 @@ std::optional<swarm::ResolveImage> parse_resolve_image(const std::string& text);
 // --timeout of deploy and rollback --wait: a positive Go duration, "" = 5m. Prints the usage
 // error and returns nullopt when invalid.
 std::optional<std::chrono::milliseconds> parse_wait_timeout(const std::string& text);
+// The stack lock for a command that writes (deploy, rm, rollback; backends/swarm/stack_lock.h),
+// on an engine of its own, named after this host and process. `wait`: --lock-timeout, parsed by
+// parse_lock_timeout (a Go duration, "" = 0; nullopt after printing why it is invalid).
+std::unique_ptr<swarm::EngineStackLock> make_stack_lock(const Connection& connection,
+                                                        std::string operation,
+                                                        std::chrono::milliseconds wait,
+                                                        const swarm::CancelToken* cancel);
+std::optional<std::chrono::milliseconds> parse_lock_timeout(const std::string& text);
 
 void print_plan_text(std::ostream& out, const swarm::Plan& plan);
 // One "warning: ..." line on stderr for each.

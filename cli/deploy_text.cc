@@ -117,6 +117,13 @@ void DeployText::not_converged(const swarm::WaitResult& waited) {
   }
 }
 
+// One line per planned write that was not made, so that a stopped deploy names them all.
+void DeployText::not_done(const swarm::DeployResult& result) {
+  for (const swarm::ObjectRef& object : result.not_done) {
+    std::cerr << fmt::format("not done: {} {}\n", swarm::to_string(object.kind), object.name);
+  }
+}
+
 void DeployText::stopped(const swarm::DeployResult& result) {
   summary(result);
   auto skipped = [&] {
@@ -126,14 +133,18 @@ void DeployText::stopped(const swarm::DeployResult& result) {
     }
   };
   if (result.outcome == swarm::DeployOutcome::cancelled) {
-    error_line(fmt::format("deploy cancelled; {} planned change(s) were not made",
-                           result.not_done.size()));
+    not_done(result);
+    error_line(
+        fmt::format("deploy cancelled; the {} change(s) above were made, the {} planned "
+                    "change(s) listed as not done were not",
+                    result.changes(), result.not_done.size()));
   } else if (result.write_error) {
     skipped();
     if (result.rolling_back) {
       error_line(fmt::format("deploy stopped after a failure; rolling back the {} change(s) above",
                              result.changes()));
     } else {
+      not_done(result);
       error_line(
           fmt::format("deploy stopped after a failure; the {} change(s) above were made. "
                       "Run the deploy again to converge.",

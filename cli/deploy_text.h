@@ -29,6 +29,7 @@ class DeployText : public swarm::DeployObserver {
 
  private:
   void summary(const swarm::DeployResult& result);
+  void not_done(const swarm::DeployResult& result);
   void not_converged(const swarm::WaitResult& waited);
 
   std::string m_stack;

@@ -114,6 +114,9 @@ std::function<int()> setup_deploy(CLI::App& sub, const GlobalOptions& global) {
                "With --wait: when the rollout fails, roll back what this deploy changed (exit 5)");
   sub.add_flag("--allow-pending", options->allow_pending,
                "Deploy even tasks no node of the swarm can take (they stay pending)");
+  sub.add_option("--lock-timeout", options->lock_timeout,
+                 "How long to wait for another deploy of the stack to finish, as a Go duration "
+                 "(default 0: exit 2 at once)");
   sub.add_option("-H,--host", options->host, "Docker daemon socket (like docker -H)");
   return [&global, options] { return run_deploy(global, *options); };
 }
@@ -142,8 +145,17 @@ std::function<int()> setup_rm(CLI::App& sub, const GlobalOptions& global) {
   sub.add_option("--timeout", options->timeout_seconds,
                  "Seconds to wait for the stack's networks and tasks to disappear")
       ->capture_default_str();
+  sub.add_option("--lock-timeout", options->lock_timeout,
+                 "How long to wait for a deploy of the stack to finish (default 0)");
   sub.add_option("-H,--host", options->host, "Docker daemon socket (like docker -H)");
   return [&global, options] { return run_rm(global, *options); };
+}
+
+std::function<int()> setup_unlock(CLI::App& sub, const GlobalOptions& global) {
+  auto options = std::make_shared<UnlockOptions>();
+  sub.add_option("stack", options->stack, "Stack name")->required();
+  sub.add_option("-H,--host", options->host, "Docker daemon socket (like docker -H)");
+  return [&global, options] { return run_unlock(global, *options); };
 }
 
 std::function<int()> setup_ps(CLI::App& sub, const GlobalOptions& global) {
@@ -229,6 +241,7 @@ constexpr std::array k_commands = {
     Command{"rollback", "Put a stack's services back to their previous spec", setup_rollback},
     Command{"ps", "List the tasks of a stack", setup_ps},
     Command{"rm", "Remove a stack and wait until its networks are gone", setup_rm},
+    Command{"unlock", "Remove a stack's deploy lock left behind by a lost deploy", setup_unlock},
     Command{"completion", "Print the shell completion script for bash, zsh or fish",
             setup_completion},
     Command{"version", "Print stackc's version and the Engine API versions it speaks",

@@ -283,7 +283,16 @@ tl::expected<DeployResult, DeployError> deploy(Engine& engine, const EngineFacto
   Deployer run(engine, factory, options, hooks, observer);
   DeployResult& result = run.result();
 
-  // 1. Read the live stack, resolve images, plan, preflight (with the hook): nothing written.
+  // 1. The stack's lock, held from before the live stack is read to the end, failure included:
+  // a deploy that waited for another one plans against what that one left.
+  if (hooks.lock != nullptr && !options.dry_run) {
+    if (auto held = hooks.lock->acquire(desired.stack); !held) {
+      return tl::unexpected(DeployError{DeployError::Kind::lock, {{true, held.error(), {}}}});
+    }
+  }
+  LockHold hold(options.dry_run ? nullptr : hooks.lock);
+
+  // 2. Read the live stack, resolve images, plan, preflight (with the hook): nothing written.
   auto prepared = prepare_deploy(engine, std::move(desired), options, hooks.preflight);
   if (!prepared) {
     return tl::unexpected(std::move(prepared.error()));
@@ -294,19 +303,11 @@ tl::expected<DeployResult, DeployError> deploy(Engine& engine, const EngineFacto
   result.warnings.insert(result.warnings.end(), result.plan.warnings.begin(),
                          result.plan.warnings.end());
 
-  // 2. A dry run ends with the plan.
+  // 3. A dry run ends with the plan.
   if (options.dry_run) {
     result.outcome = DeployOutcome::planned;
     return std::move(result);
   }
-
-  // 3. The stack's lock, held from before the first write to the end, failure included.
-  if (hooks.lock != nullptr) {
-    if (auto held = hooks.lock->acquire(result.plan.stack); !held) {
-      return tl::unexpected(DeployError{DeployError::Kind::lock, {{true, held.error(), {}}}});
-    }
-  }
-  LockHold hold(hooks.lock);
 
   // 4. The writes. With --wait the removals (pruned objects, old secret and config revisions)
   // wait until the rollout converged: a rollback needs the old revisions, a failed rollout

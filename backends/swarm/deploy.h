@@ -97,9 +97,10 @@ class CancelToken {
   std::atomic<bool> m_cancelled{false};
 };
 
-// A per-stack lock around the writes: acquired after the plan and before the first write (not
-// for a dry run), renewed before each write and each wait round, released at the end, failure
-// included. A renew that fails stops the deploy as a cancel does.
+// A per-stack lock around the writes: acquired before the live stack is read (not for a dry
+// run), so that a deploy that waited plans against what the previous holder left; renewed
+// before each write and each wait round, released at the end, failure included. A renew that
+// fails stops the deploy as a cancel does. The swarm's implementation: stack_lock.h.
 class StackLock {
  public:
   virtual ~StackLock() = default;

@@ -2,9 +2,9 @@
 // Test only: a tiny swarm behind the fake engine (fake_engine.h), for the apply and deploy tests
 // that need faults the lab cannot make on demand. Services, networks, secrets and configs are
 // kept in memory and found by ID or name; updates check Version.Index, keep PreviousSpec and
-// honour rollback=previous as swarmkit does; tasks and nodes are empty lists, so replicas: 0
-// services converge at once. Switches inject an HTTP 500 on a create or an update, updates
-// that lose a race, and a paused update.
+// honour rollback=previous as swarmkit does; a second object of one name is refused (409); tasks
+// and nodes are empty lists, so replicas: 0 services converge at once. Switches inject an HTTP 500
+// on a create or an update, updates that lose a race, and a paused update.
 
 #include <fmt/format.h>
 
@@ -150,6 +150,12 @@ class FakeSwarm {
     json* object = find("services", name);
     return object ? std::optional<json>(*object) : std::nullopt;
   }
+  // A config (or service, secret, network) as the engine would inspect it.
+  std::optional<json> object(const std::string& kind, const std::string& name) {
+    std::lock_guard lock(m_mutex);
+    json* found = find(kind, name);
+    return found ? std::optional<json>(*found) : std::nullopt;
+  }
   bool has_network(const std::string& name) {
     std::lock_guard lock(m_mutex);
     return find("networks", name) != nullptr;
@@ -188,6 +194,14 @@ class FakeSwarm {
     if (!m_fail_create.empty() && name == m_fail_create) {
       m_fail_create.clear();
       reply(r, 500, {{"message", injected("raft lost quorum", request)}});
+      return;
+    }
+    if (kind != "networks" && find(kind, name) != nullptr) {
+      // swarmkit refuses a second object of one name (networks may share one)
+      reply(r, 409,
+            {{"message",
+              "rpc error: code = AlreadyExists desc = name conflicts with an "
+              "existing object"}});
       return;
     }
     std::string id = fmt::format("id{}", ++m_next_id);
