@@ -5,7 +5,10 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdlib>
 #include <functional>
 #include <iostream>
 #include <mutex>
@@ -22,6 +25,8 @@
 #include "cli/commands.h"
 #include "cli/exit_status.h"
 #include "cli/front_end.h"
+#include "cli/plan_output.h"
+#include "cli/progress.h"
 #include "compiler/units.h"
 
 namespace stackc {
@@ -92,9 +97,10 @@ std::optional<int> prepare_plan(const GlobalOptions& global, const std::vector<s
       return k_exit_usage;
     }
     if (*errors > 0) {
-      error_line(fmt::format("lint found {} error(s) in the stack files; nothing was changed "
-                             "(--no-lint deploys anyway)",
-                             *errors));
+      error_line(
+          fmt::format("lint found {} error(s) in the stack files; nothing was changed "
+                      "(--no-lint deploys anyway)",
+                      *errors));
       return k_exit_invalid;
     }
   }
@@ -125,8 +131,8 @@ std::optional<int> prepare_plan(const GlobalOptions& global, const std::vector<s
     for (const swarm::DesiredService& service : out.desired.services) {
       auto header = credentials->header_for_image(service.image);
       if (!header) {
-        error_line(fmt::format("registry credentials for service {}: {}", service.key,
-                               header.error()));
+        error_line(
+            fmt::format("registry credentials for service {}: {}", service.key, header.error()));
         return k_exit_usage;
       }
       out.registry_auth[service.image] = std::move(*header);
@@ -215,10 +221,6 @@ std::string timeout_text(std::chrono::milliseconds timeout) {
   return format_duration(std::chrono::duration_cast<std::chrono::nanoseconds>(timeout).count());
 }
 
-void print_progress(const std::string& service, const std::string& line) {
-  std::cout << service << ": " << line << std::endl;  // flushed: progress is read live
-}
-
 // The services that kept the rollout from converging, one sentence each.
 void report_not_converged(const swarm::WaitResult& waited, std::chrono::milliseconds timeout) {
   for (const swarm::ServiceReport& service : waited.services) {
@@ -272,10 +274,12 @@ int exit_status_for(swarm::WaitOutcome outcome) {
 // then the secrets, configs and networks this deploy created, and waits for the rollback.
 int roll_back(Connection& connection, const std::string& stack, const Rollout& rollout,
               const swarm::WaitOptions& wait_options,
-              const std::function<void(const swarm::ApplyEvent&)>& report) {
-  std::cout << fmt::format("rolling back the changes of this deploy to stack {}\n", stack);
-  swarm::WaitResult back =
-      swarm::roll_back_services(*connection.engine, rollout.services, wait_options, print_progress);
+              const std::function<void(const swarm::ApplyEvent&)>& report, ProgressView& view) {
+  view.message(fmt::format("rolling back the changes of this deploy to stack {}", stack));
+  swarm::WaitResult back = swarm::roll_back_services(
+      *connection.engine, rollout.services, wait_options,
+      [&view](const std::string& service, const std::string& line) { view.update(service, line); });
+  view.finish();
   if (back.outcome == swarm::WaitOutcome::rolled_back && !rollout.created.empty()) {
     swarm::Plan removals;
     removals.stack = stack;
@@ -344,6 +348,14 @@ int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
   if (!timeout) {
     return k_exit_usage;
   }
+  auto mode = progress_mode(options.progress, isatty(STDOUT_FILENO) != 0);
+  if (!mode) {
+    error_line(fmt::format("invalid --progress {} (auto, tty or plain)", options.progress));
+    return k_exit_usage;
+  }
+  ProgressView view(std::cout, *mode,
+                    progress_color(*mode, global.no_color, std::getenv("NO_COLOR")),
+                    terminal_width(STDOUT_FILENO));
   std::optional<Connection> connection;
   Prepared prepared;
   if (auto stop = prepare_plan(global, options.files, options.env_files, options.stack,
@@ -369,8 +381,8 @@ int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
                                swarm::to_string(event.kind), event.name, event.detail);
       return;
     }
-    std::cout << fmt::format("{} {} {}{}\n", past_tense(event.action), swarm::to_string(event.kind),
-                             event.name, event.detail.empty() ? "" : " (" + event.detail + ")");
+    view.message(fmt::format("{} {} {}{}", past_tense(event.action), swarm::to_string(event.kind),
+                             event.name, event.detail.empty() ? "" : " (" + event.detail + ")"));
     if (event.kind == swarm::ObjectKind::service &&
         (event.action == swarm::Action::create || event.action == swarm::Action::update)) {
       rollout.services.push_back({event.name, event.action == swarm::Action::create});
@@ -394,6 +406,7 @@ int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
       swarm::apply_plan(first, *connection->engine, connection->factory, apply_options, report);
   print_warnings(result.warnings);
   auto summary = [&] {
+    view.finish();
     std::cout << fmt::format("stack {}: {} created, {} updated, {} unchanged, {} removed\n",
                              options.stack, result.created, result.updated, result.unchanged,
                              result.removed);
@@ -410,7 +423,7 @@ int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
     if (options.rollback && made > 0) {
       error_line(
           fmt::format("deploy stopped after a failure; rolling back the {} change(s) above", made));
-      return roll_back(*connection, options.stack, rollout, wait_options, report);
+      return roll_back(*connection, options.stack, rollout, wait_options, report, view);
     }
     error_line(
         fmt::format("deploy stopped after a failure; the {} change(s) above were made. "
@@ -441,11 +454,13 @@ int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
     }
   }
   if (!watched.empty()) {
-    std::cout << fmt::format("waiting up to {} for {} service(s) to converge\n",
-                             timeout_text(*timeout), watched.size());
+    view.message(fmt::format("waiting up to {} for {} service(s) to converge",
+                             timeout_text(*timeout), watched.size()));
   }
-  swarm::WaitResult waited =
-      swarm::wait_for_services(*connection->engine, watched, wait_options, print_progress);
+  swarm::WaitResult waited = swarm::wait_for_services(
+      *connection->engine, watched, wait_options,
+      [&view](const std::string& service, const std::string& line) { view.update(service, line); });
+  view.finish();
   if (waited.outcome == swarm::WaitOutcome::converged) {
     if (!plan.removals.empty()) {
       swarm::Plan removals;
@@ -477,7 +492,7 @@ int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
   }
   // Nothing to undo when this deploy changed nothing (a paused service it left unchanged).
   if (options.rollback && (!rollout.services.empty() || !rollout.created.empty())) {
-    return roll_back(*connection, options.stack, rollout, wait_options, report);
+    return roll_back(*connection, options.stack, rollout, wait_options, report, view);
   }
   return exit_status_for(waited.outcome);
 }

@@ -52,7 +52,7 @@ struct DeployOptions {
   std::string stack;
   bool prune = false;
   std::string resolve_image = "always";  // always | changed | never
-  bool with_registry_auth = false;        // send X-Registry-Auth (from the docker CLI config)
+  bool with_registry_auth = false;       // send X-Registry-Auth (from the docker CLI config)
   bool dry_run = false;
   int parallel = 4;
   std::string host;  // empty: DOCKER_HOST, context, default socket
@@ -60,8 +60,9 @@ struct DeployOptions {
   // removals then wait until the rollout converged. --timeout: Go duration, "" = 5m.
   bool wait = false;
   std::string timeout;
-  bool rollback = false;  // with --wait: undo this deploy when it fails to converge
-  bool no_lint = false;   // deploy even when lint finds errors
+  bool rollback = false;          // with --wait: undo this deploy when it fails to converge
+  bool no_lint = false;           // deploy even when lint finds errors
+  std::string progress = "auto";  // auto | tty | plain (cli/progress.h)
 };
 int run_deploy(const GlobalOptions& global, const DeployOptions& options);
 
@@ -71,7 +72,8 @@ struct DiffOptions {
   std::string stack;
   bool prune = false;
   bool exit_code = false;
-  std::string format = "text";  // text | json
+  std::string format = "text";  // text | json | markdown
+  bool verbose = false;         // text and markdown: the engine path of each field too
   std::string host;
 };
 int run_diff(const GlobalOptions& global, const DiffOptions& options);
@@ -80,6 +82,7 @@ struct RmOptions {
   std::vector<std::string> stacks;
   int timeout_seconds = 60;  // for the stack's networks and tasks to disappear
   std::string host;
+  std::string progress = "auto";  // auto | tty | plain (cli/progress.h)
 };
 int run_rm(const GlobalOptions& global, const RmOptions& options);
 
@@ -91,8 +94,8 @@ int run_ps(const GlobalOptions& global, const PsOptions& options);
 
 }  // namespace stackc
 
-// Shared by the engine commands: defined in cmd_deploy.cc (connect, prepare) and cmd_diff.cc
-// (print_plan).
+// Shared by the engine commands: defined in cmd_deploy.cc (connect, prepare); the plan printers
+// are in cli/plan_output.h.
 namespace stackc {
 
 struct Connection {
@@ -123,10 +126,8 @@ std::optional<int> prepare_plan(const GlobalOptions& global, const std::vector<s
 
 std::optional<swarm::ResolveImage> parse_resolve_image(const std::string& text);
 
-void print_plan_text(std::ostream& out, const swarm::Plan& plan);
 // One "warning: ..." line on stderr for each.
 void print_warnings(const std::vector<std::string>& warnings);
-void print_plan_json(std::ostream& out, const swarm::Plan& plan);
 struct LintOptions {
   std::vector<std::string> files;          // positional: each one a stack of its own
   std::vector<std::string> compose_files;  // -c: merged into one stack

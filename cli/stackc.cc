@@ -84,6 +84,9 @@ std::function<int()> setup_deploy(CLI::App& sub, const GlobalOptions& global) {
                  "How long --wait waits, as a Go duration (default 5m)");
   sub.add_flag("--rollback", options->rollback,
                "With --wait: when the rollout fails, roll back what this deploy changed (exit 5)");
+  sub.add_option("--progress", options->progress,
+                 "Progress output: auto, tty (lines updated in place) or plain")
+      ->capture_default_str();
   sub.add_option("-H,--host", options->host, "Docker daemon socket (like docker -H)");
   return [&global, options] { return run_deploy(global, *options); };
 }
@@ -97,7 +100,11 @@ std::function<int()> setup_diff(CLI::App& sub, const GlobalOptions& global) {
   sub.add_option("stack", options->stack, "Stack name")->required();
   sub.add_flag("--prune", options->prune, "Show what deploy --prune would remove");
   sub.add_flag("--exit-code", options->exit_code, "Exit with status 3 when there are changes");
-  sub.add_option("--format", options->format, "Output format: text or json")->capture_default_str();
+  sub.add_option("--format", options->format,
+                 "Output format: text, json or markdown (a pull-request comment)")
+      ->capture_default_str();
+  sub.add_flag("--verbose", options->verbose,
+               "Text and markdown: show each field's engine path too");
   sub.add_option("-H,--host", options->host, "Docker daemon socket (like docker -H)");
   return [&global, options] { return run_diff(global, *options); };
 }
@@ -107,6 +114,9 @@ std::function<int()> setup_rm(CLI::App& sub, const GlobalOptions& global) {
   sub.add_option("stack", options->stacks, "Stack name(s)")->required();
   sub.add_option("--timeout", options->timeout_seconds,
                  "Seconds to wait for the stack's networks and tasks to disappear")
+      ->capture_default_str();
+  sub.add_option("--progress", options->progress,
+                 "Progress output: auto, tty (lines updated in place) or plain")
       ->capture_default_str();
   sub.add_option("-H,--host", options->host, "Docker daemon socket (like docker -H)");
   return [&global, options] { return run_rm(global, *options); };
