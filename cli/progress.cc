@@ -121,10 +121,6 @@ void ProgressView::draw_block() {
 }
 
 void ProgressView::update(const std::string& name, const std::string& line) {
-  if (m_mode == ProgressMode::plain) {
-    m_out << name << ": " << line << std::endl;  // flushed: progress is read live
-    return;
-  }
   auto it = std::find_if(m_lines.begin(), m_lines.end(),
                          [&](const auto& entry) { return entry.first == name; });
   if (it == m_lines.end()) {
@@ -134,11 +130,15 @@ void ProgressView::update(const std::string& name, const std::string& line) {
   } else {
     it->second = line;
   }
+  if (m_mode == ProgressMode::plain) {
+    m_out << name << ": " << line << std::endl;  // flushed: progress is read live
+    return;
+  }
   draw_block();
 }
 
 void ProgressView::message(const std::string& text) {
-  if (m_mode == ProgressMode::plain || m_lines.empty()) {
+  if (m_mode == ProgressMode::plain || m_drawn == 0) {
     m_out << text << std::endl;
     return;
   }

@@ -96,13 +96,15 @@ TEST(ProgressView, TtyRedrawsOneLinePerServiceInPlace) {
   EXPECT_THAT(out.str(), Not(HasSubstr("\x1b[32m")));  // no colour asked
 }
 
-TEST(ProgressView, AnUnchangedLineIsNotRedrawn) {
-  std::ostringstream out;
-  ProgressView view(out, ProgressMode::tty, false);
-  view.update("st_web", "1/2 running");
-  std::string before = out.str();
-  view.update("st_web", "1/2 running");
-  EXPECT_EQ(out.str(), before);
+TEST(ProgressView, AnUnchangedLineIsNotWrittenAgain) {
+  for (ProgressMode mode : {ProgressMode::tty, ProgressMode::plain}) {
+    std::ostringstream out;
+    ProgressView view(out, mode, false);
+    view.update("st_web", "1/2 running");
+    std::string before = out.str();
+    view.update("st_web", "1/2 running");
+    EXPECT_EQ(out.str(), before);
+  }
 }
 
 TEST(ProgressView, MessagesScrollAboveTheBlock) {
