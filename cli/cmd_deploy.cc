@@ -7,7 +7,10 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 
 #include "backends/swarm/deploy.h"
@@ -85,7 +88,15 @@ int run_deploy(const GlobalOptions& global, const DeployOptions& options) {
   deploy.wait = options.wait;
   deploy.rollback = options.rollback;
   deploy.wait_options.timeout = *timeout;
-  DeployText text(options.stack, *timeout);
+  auto mode = progress_mode(options.progress, isatty(STDOUT_FILENO) != 0);
+  if (!mode) {
+    error_line(fmt::format("invalid --progress {} (auto, tty or plain)", options.progress));
+    return k_exit_usage;
+  }
+  ProgressView view(std::cout, *mode,
+                    progress_color(*mode, global.no_color, std::getenv("NO_COLOR")),
+                    terminal_width(STDOUT_FILENO));
+  DeployText text(options.stack, *timeout, view);
   swarm::DeployHooks hooks;
   hooks.observer = &text;
   Connection& connection = *prepared.connection;

@@ -4,18 +4,28 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <iostream>
 
 #include "backends/swarm/apply.h"
 #include "cli/commands.h"
 #include "cli/exit_status.h"
 #include "cli/interrupt.h"
+#include "cli/progress.h"
 
 namespace stackc {
 
-int run_rm(const GlobalOptions&, const RmOptions& options) {
+int run_rm(const GlobalOptions& global, const RmOptions& options) {
   if (options.timeout_seconds < 0) {
     std::cerr << "stackc: error: --timeout must not be negative\n";
+    return k_exit_usage;
+  }
+  auto mode = progress_mode(options.progress, isatty(STDOUT_FILENO) != 0);
+  if (!mode) {
+    std::cerr << fmt::format("stackc: error: invalid --progress {} (auto, tty or plain)\n",
+                             options.progress);
     return k_exit_usage;
   }
   auto lock_wait = parse_lock_timeout(options.lock_timeout);
@@ -42,16 +52,30 @@ int run_rm(const GlobalOptions&, const RmOptions& options) {
       status = k_exit_usage;
       continue;
     }
-    auto report = [](const swarm::ApplyEvent& event) {
+    ProgressView view(std::cout, *mode,
+                      progress_color(*mode, global.no_color, std::getenv("NO_COLOR")),
+                      terminal_width(STDOUT_FILENO));
+    auto report = [&view](const swarm::ApplyEvent& event) {
       if (event.ok) {
-        std::cout << fmt::format("removed {} {}\n", swarm::to_string(event.kind), event.name);
+        view.message(fmt::format("removed {} {}", swarm::to_string(event.kind), event.name));
       } else {
         std::cerr << fmt::format("failed to remove {} {}: {}\n", swarm::to_string(event.kind),
                                  event.name, event.detail);
       }
     };
+    // One line, updated in place on a terminal: what the removal still waits for.
+    bool waited = false;
+    auto waiting = [&view, &stack, &waited](size_t networks, size_t tasks) {
+      waited = true;
+      view.update(stack,
+                  fmt::format("waiting for {} network(s) and {} task(s) to go", networks, tasks));
+    };
     swarm::RemoveResult result = swarm::remove_stack(
-        *connection->engine, stack, std::chrono::seconds(options.timeout_seconds), report);
+        *connection->engine, stack, std::chrono::seconds(options.timeout_seconds), report, waiting);
+    if (waited && !result.timed_out) {
+      view.update(stack, "gone");
+    }
+    view.finish();
     if (result.error) {
       std::cerr << "stackc: error: " << result.error->describe() << "\n";
       return interrupt.exit_status(k_exit_usage);

@@ -67,10 +67,11 @@ struct DeployOptions {
   // removals then wait until the rollout converged. --timeout: Go duration, "" = 5m.
   bool wait = false;
   std::string timeout;
-  bool rollback = false;       // with --wait: undo this deploy when it fails to converge
-  bool no_lint = false;        // deploy even when lint finds errors
-  bool allow_pending = false;  // deploy tasks no node of the swarm can take (preflight)
-  std::string lock_timeout;     // --lock-timeout: Go duration, "" = 0 (fail at once when locked)
+  bool rollback = false;          // with --wait: undo this deploy when it fails to converge
+  bool no_lint = false;           // deploy even when lint finds errors
+  bool allow_pending = false;     // deploy tasks no node of the swarm can take (preflight)
+  std::string lock_timeout;       // --lock-timeout: Go duration, "" = 0 (fail at once when locked)
+  std::string progress = "auto";  // auto | tty | plain (cli/progress.h)
 };
 int run_deploy(const GlobalOptions& global, const DeployOptions& options);
 
@@ -80,7 +81,8 @@ struct DiffOptions {
   std::string stack;
   bool prune = false;
   bool exit_code = false;
-  std::string format = "text";  // text | json
+  std::string format = "text";  // text | json | markdown
+  bool verbose = false;         // text and markdown: the engine path of each field too
   std::string host;
   bool allow_pending = false;  // the scheduler's preflight errors become warnings
 };
@@ -90,7 +92,8 @@ struct RmOptions {
   std::vector<std::string> stacks;
   int timeout_seconds = 60;  // for the stack's networks and tasks to disappear
   std::string host;
-  std::string lock_timeout;  // as deploy's
+  std::string lock_timeout;       // as deploy's
+  std::string progress = "auto";  // auto | tty | plain (cli/progress.h)
 };
 int run_rm(const GlobalOptions& global, const RmOptions& options);
 
@@ -124,8 +127,8 @@ int run_unlock(const GlobalOptions& global, const UnlockOptions& options);
 
 }  // namespace stackc
 
-// Shared by the engine commands: defined in cmd_deploy.cc (connect, prepare) and cmd_diff.cc
-// (print_plan).
+// Shared by the engine commands: defined in cmd_deploy.cc (connect, prepare); the plan printers
+// are in cli/plan_output.h.
 namespace stackc {
 
 struct Connection {
@@ -184,10 +187,8 @@ std::unique_ptr<swarm::EngineStackLock> make_stack_lock(const Connection& connec
                                                         const swarm::CancelToken* cancel);
 std::optional<std::chrono::milliseconds> parse_lock_timeout(const std::string& text);
 
-void print_plan_text(std::ostream& out, const swarm::Plan& plan);
 // One "warning: ..." line on stderr for each.
 void print_warnings(const std::vector<std::string>& warnings);
-void print_plan_json(std::ostream& out, const swarm::Plan& plan);
 // stackc schedule (cmd_schedule.cc): the scheduler model's prediction for a deploy.
 struct ScheduleOptions {
   std::vector<std::string> files;

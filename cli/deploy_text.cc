@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_status.h"
+#include "cli/plan_output.h"
 #include "compiler/units.h"
 
 namespace stackc {
@@ -62,22 +63,23 @@ void DeployText::write_done(const swarm::ApplyEvent& event) {
                              swarm::to_string(event.kind), event.name, event.detail);
     return;
   }
-  std::cout << fmt::format("{} {} {}{}\n", past_tense(event.action), swarm::to_string(event.kind),
-                           event.name, event.detail.empty() ? "" : " (" + event.detail + ")");
+  m_view.message(fmt::format("{} {} {}{}", past_tense(event.action), swarm::to_string(event.kind),
+                             event.name, event.detail.empty() ? "" : " (" + event.detail + ")"));
 }
 
 void DeployText::warning(const std::string& text) { print_warnings({text}); }
 
 void DeployText::wait_started(size_t services, std::chrono::milliseconds timeout) {
-  std::cout << fmt::format("waiting up to {} for {} service(s) to converge\n",
-                           timeout_text(timeout), services);
+  m_view.message(fmt::format("waiting up to {} for {} service(s) to converge",
+                             timeout_text(timeout), services));
 }
 
 void DeployText::service_progress(const swarm::ServiceReport& report) {
-  std::cout << report.name << ": " << report.line << std::endl;  // flushed: progress is read live
+  m_view.update(report.name, report.line);
 }
 
 void DeployText::summary(const swarm::DeployResult& result) {
+  m_view.finish();
   std::cout << fmt::format("stack {}: {} created, {} updated, {} unchanged, {} removed\n", m_stack,
                            result.created.size(), result.updated.size(), result.unchanged.size(),
                            result.removed.size());
@@ -125,6 +127,7 @@ void DeployText::not_done(const swarm::DeployResult& result) {
 }
 
 void DeployText::stopped(const swarm::DeployResult& result) {
+  m_view.finish();
   summary(result);
   auto skipped = [&] {
     if (!result.skipped_removals.empty()) {
@@ -161,7 +164,8 @@ void DeployText::stopped(const swarm::DeployResult& result) {
 }
 
 void DeployText::rollback_started(const std::string& stack) {
-  std::cout << fmt::format("rolling back the changes of this deploy to stack {}\n", stack);
+  m_view.finish();
+  m_view.message(fmt::format("rolling back the changes of this deploy to stack {}", stack));
 }
 
 int DeployText::finish(const swarm::DeployResult& result) {

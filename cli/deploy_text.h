@@ -1,20 +1,23 @@
 #pragma once
 // The text log of `stackc deploy`: one line per write, per progress change of a watched
 // service, and per problem, as a DeployObserver; then the result's last words and exit status.
+// Writes and service states go through a ProgressView (`--progress`): on a terminal the
+// service lines are redrawn in place, elsewhere they are the plain log.
 
 #include <chrono>
 #include <string>
 #include <vector>
 
 #include "backends/swarm/deploy.h"
+#include "cli/progress.h"
 
 namespace stackc {
 
 class DeployText : public swarm::DeployObserver {
  public:
   // `timeout` is named when a wait times out.
-  DeployText(std::string stack, std::chrono::milliseconds timeout)
-      : m_stack(std::move(stack)), m_timeout(timeout) {}
+  DeployText(std::string stack, std::chrono::milliseconds timeout, ProgressView& view)
+      : m_stack(std::move(stack)), m_timeout(timeout), m_view(view) {}
 
   void plan_ready(const swarm::Plan& plan, const std::vector<std::string>& warnings) override;
   void write_done(const swarm::ApplyEvent& event) override;
@@ -34,6 +37,7 @@ class DeployText : public swarm::DeployObserver {
 
   std::string m_stack;
   std::chrono::milliseconds m_timeout;
+  ProgressView& m_view;
 };
 
 }  // namespace stackc

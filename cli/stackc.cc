@@ -117,6 +117,10 @@ std::function<int()> setup_deploy(CLI::App& sub, const GlobalOptions& global) {
   sub.add_option("--lock-timeout", options->lock_timeout,
                  "How long to wait for another deploy of the stack to finish, as a Go duration "
                  "(default 0: exit 2 at once)");
+  sub.add_option("--progress", options->progress,
+                 "Progress output: auto, tty (lines updated in place) or plain")
+      ->type_name("{auto,tty,plain}")
+      ->capture_default_str();
   sub.add_option("-H,--host", options->host, "Docker daemon socket (like docker -H)");
   return [&global, options] { return run_deploy(global, *options); };
 }
@@ -130,9 +134,12 @@ std::function<int()> setup_diff(CLI::App& sub, const GlobalOptions& global) {
   sub.add_option("stack", options->stack, "Stack name")->required();
   sub.add_flag("--prune", options->prune, "Show what deploy --prune would remove");
   sub.add_flag("--exit-code", options->exit_code, "Exit with status 3 when there are changes");
-  sub.add_option("--format", options->format, "Output format: text or json")
-      ->type_name("{text,json}")
+  sub.add_option("--format", options->format,
+                 "Output format: text, json or markdown (a pull-request comment)")
+      ->type_name("{text,json,markdown}")
       ->capture_default_str();
+  sub.add_flag("--verbose", options->verbose,
+               "Text and markdown: show each field's engine path too");
   sub.add_flag("--allow-pending", options->allow_pending,
                "Tasks no node of the swarm can take are a warning, not an error");
   sub.add_option("-H,--host", options->host, "Docker daemon socket (like docker -H)");
@@ -147,6 +154,10 @@ std::function<int()> setup_rm(CLI::App& sub, const GlobalOptions& global) {
       ->capture_default_str();
   sub.add_option("--lock-timeout", options->lock_timeout,
                  "How long to wait for a deploy of the stack to finish (default 0)");
+  sub.add_option("--progress", options->progress,
+                 "Progress output: auto, tty (lines updated in place) or plain")
+      ->type_name("{auto,tty,plain}")
+      ->capture_default_str();
   sub.add_option("-H,--host", options->host, "Docker daemon socket (like docker -H)");
   return [&global, options] { return run_rm(global, *options); };
 }

@@ -499,7 +499,8 @@ void resolve_images(Engine& engine, DesiredStack& desired, const LiveStack& live
 }
 
 RemoveResult remove_stack(Engine& engine, std::string_view stack, std::chrono::milliseconds timeout,
-                          const std::function<void(const ApplyEvent&)>& report) {
+                          const std::function<void(const ApplyEvent&)>& report,
+                          const RemoveWaiting& waiting) {
   RemoveResult result;
   Filters filter = namespace_filter(stack);
   auto services = engine.list_services(filter);
@@ -558,6 +559,11 @@ RemoveResult remove_stack(Engine& engine, std::string_view stack, std::chrono::m
     bool gone = left_networks && left_networks->empty() && tasks_gone;
     if (gone) {
       break;
+    }
+    if (waiting && left_networks && left_tasks) {
+      waiting(left_networks->size(),
+              std::count_if(left_tasks->begin(), left_tasks->end(),
+                            [](const json& task) { return task_is_live(task); }));
     }
     if (std::chrono::steady_clock::now() >= deadline) {
       result.timed_out = true;

@@ -102,7 +102,11 @@ struct RemoveResult {
   bool timed_out = false;            // networks still present after the timeout
   std::optional<EngineError> error;  // listing failed: nothing was removed
 };
+// `waiting`, when given, hears how many of the stack's networks and live tasks are left after
+// each look while the removal waits for them.
+using RemoveWaiting = std::function<void(size_t networks, size_t tasks)>;
 RemoveResult remove_stack(Engine& engine, std::string_view stack, std::chrono::milliseconds timeout,
-                          const std::function<void(const ApplyEvent&)>& report);
+                          const std::function<void(const ApplyEvent&)>& report,
+                          const RemoveWaiting& waiting = {});
 
 }  // namespace stackc::swarm

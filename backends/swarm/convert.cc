@@ -304,6 +304,9 @@ std::vector<DesiredFileObject> convert_file_objects(
       spec["Templating"] = Json::object({{"Name", *object.template_driver}});
     }
     desired.spec_json = spec.dump(-1, ' ', false, Json::error_handler_t::replace);
+    desired.origin = object.file ? origin_at(object.file.loc, fmt::format("{}s.{}.file", kind, key))
+                                 : origin_at(object.loc, fmt::format("{}s.{}", kind, key));
+    desired.origins = file_object_origins(object, kind);
     out.push_back(std::move(desired));
   }
   std::sort(out.begin(), out.end(),
@@ -332,6 +335,8 @@ tl::expected<DesiredStack, std::string> convert_stack(const ir::Stack& stack,
     desired.image = service.image ? *service.image : std::string();
     desired.spec_json = detail::convert_service(ctx, service)
                             .dump(-1, ' ', false, detail::Json::error_handler_t::replace);
+    desired.origin = detail::origin_at(service.loc, "services." + service.name);
+    desired.origins = detail::service_origins(ctx, service);
     out.services.push_back(std::move(desired));
   }
   std::sort(out.services.begin(), out.services.end(),

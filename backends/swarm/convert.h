@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <tl/expected.hpp>
@@ -25,15 +26,52 @@
 
 namespace stackc::swarm {
 
+// Where a field of a converted spec comes from, so that a diff can speak in compose terms:
+// the compose path and the file:line that set it (for several -c files, the file that won the
+// merge), or, when no line sets it, what the reference derives it from. Kept as text (not a
+// SourceLoc) because the plan outlives the front end's files.
+struct Origin {
+  std::string compose_path;  // "services.frontend.image"; empty when unknown
+  std::string file;          // as given on the command line; empty when derived
+  uint32_t line = 0;
+  // No line sets it: what the reference derives it from ("the stack's namespace label");
+  // beside a line: what the field is ("the com.docker.stack.image label").
+  std::string derived;
+
+  bool known() const { return !compose_path.empty() || !derived.empty(); }
+};
+
+// One recorded field: `spec_path` is written as plan's FieldChange paths are
+// ("TaskTemplate.ContainerSpec.Env[0]", "Labels[\"com.docker.stack.image\"]"), with array
+// indices in the order the planner compares them (after its normalization sorts the lists).
+// `covers_children`: the value below the path comes from this line as a whole (a list, a map,
+// a leaf); false for a block whose children are recorded one by one, so that a child no line
+// sets is not blamed on the block.
+struct FieldOrigin {
+  std::string spec_path;
+  Origin origin;
+  bool covers_children = true;
+};
+using Origins = std::vector<FieldOrigin>;
+
+// The origin of a changed field: the longest recorded path equal to `path` or above it (a
+// block only when it covers its children); else the first recorded path below it (a whole
+// object added or removed). nullptr when nothing matches.
+const FieldOrigin* find_origin(const Origins& origins, std::string_view path);
+
+// Appends a key to a spec path the way the planner writes it: `a.b`, or `a["b.c"]` for a key
+// with a dot.
+std::string spec_path_join(const std::string& path, const std::string& key);
+
 struct ConvertOptions {
   std::string stack;  // the namespace: objects are named <stack>_<name>
 };
 
 // A network the stack creates (POST /networks/create body), or one it only uses.
 struct DesiredNetwork {
-  std::string key;            // the key under `networks:` ("default" for the implicit one)
-  std::string name;           // the engine name: <stack>_<key>, or `name:` / the external name
-  bool external = false;      // must exist already; never created, never removed
+  std::string key;        // the key under `networks:` ("default" for the implicit one)
+  std::string name;       // the engine name: <stack>_<key>, or `name:` / the external name
+  bool external = false;  // must exist already; never created, never removed
   // The create body as JSON text; empty for external networks. The reference's client also
   // sends "CheckDuplicate": true to engines below API 1.44; that depends on the engine, so it
   // is apply's to add.
@@ -47,9 +85,11 @@ struct DesiredFileObject {
   std::string key;
   std::string name;
   bool external = false;
-  std::string spec_json;     // empty for external objects
-  std::string data_sha256;   // of the raw content
+  std::string spec_json;    // empty for external objects
+  std::string data_sha256;  // of the raw content
   size_t data_size = 0;
+  Origin origin{};    // the key under secrets:/configs: (the file: line when there is one)
+  Origins origins{};  // Labels
 };
 
 struct DesiredService {
@@ -62,16 +102,18 @@ struct DesiredService {
   // still names this image, as the reference does for --resolve-image changed|never. False
   // under --resolve-image always: the registry's answer, or the tag, is sent as it is.
   bool reuse_live_image = true;
+  Origin origin{};    // the key under services:
+  Origins origins{};  // the fields of spec_json (see FieldOrigin)
 };
 
 // Specs are carried as JSON text so that this header needs no JSON library; the stages that
 // read them parse them once.
 struct DesiredStack {
   std::string stack;
-  std::vector<DesiredNetwork> networks;  // sorted by name
+  std::vector<DesiredNetwork> networks;    // sorted by name
   std::vector<DesiredFileObject> secrets;  // sorted by name
   std::vector<DesiredFileObject> configs;  // sorted by name
-  std::vector<DesiredService> services;  // sorted by name
+  std::vector<DesiredService> services;    // sorted by name
 };
 
 // Converts `stack`. Reads secret and config files from disk (as the reference's client does).

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "backends/swarm/convert.h"
 #include "compiler/diag.h"
 #include "compiler/ir.h"
 
@@ -46,6 +47,15 @@ Json convert_mounts(const Context& ctx, const ir::Service& service);
 
 // The whole ServiceSpec (convert/service.go).
 Json convert_service(const Context& ctx, const ir::Service& service);
+
+// Where each field of convert_service's spec comes from (convert_origins.cc); it mirrors
+// convert_service field by field, and a test checks every path it records exists in the spec.
+Origins service_origins(const Context& ctx, const ir::Service& service);
+// The same for a secret's or config's spec (its Labels); `kind` is "secret" or "config".
+Origins file_object_origins(const ir::FileObject& object, std::string_view kind);
+
+// `compose_path` set by the line at `loc` (a location without a line gives no file).
+Origin origin_at(const SourceLoc& loc, std::string compose_path);
 
 // Standard base64 with padding, as Go's encoding/json writes []byte.
 std::string base64(std::string_view data);

@@ -128,14 +128,6 @@ void strip_zero(json& value, const std::string& path) {
   }
 }
 
-std::string path_join(const std::string& path, const std::string& key) {
-  std::string part = key.find('.') != std::string::npos ? fmt::format("[\"{}\"]", key) : key;
-  if (path.empty()) {
-    return part;
-  }
-  return part.front() == '[' ? path + part : path + "." + part;
-}
-
 void diff_values(const json& a, const json& b, const std::string& path,
                  std::vector<FieldChange>& out) {
   if (a == b) {
@@ -152,7 +144,7 @@ void diff_values(const json& a, const json& b, const std::string& path,
     for (const std::string& key : keys) {
       auto ia = a.find(key);
       auto ib = b.find(key);
-      std::string child = path_join(path, key);
+      std::string child = spec_path_join(path, key);
       if (ia == a.end()) {
         out.push_back({child, "", ib->dump()});
       } else if (ib == b.end()) {
@@ -258,6 +250,7 @@ FileObjectPlan plan_file_objects(ObjectKind kind, const std::vector<DesiredFileO
     PlannedObject planned;
     planned.kind = kind;
     planned.key = object.key;
+    planned.origin = object.origin;
     planned.content_sha256 = object.data_sha256;
     planned.content_size = object.data_size;
     // Driver-backed secrets have no content of ours to hash: never rotated.
@@ -304,6 +297,7 @@ FileObjectPlan plan_file_objects(ObjectKind kind, const std::vector<DesiredFileO
           spec["Labels"][std::string(k_content_hash_label)] = hash->second;
         }
         diff_values(json(live_labels), json(want_labels), "Labels", planned.changes);
+        attach_origins(planned.changes, object.origins);
         planned.spec_json = spec.dump();
       } else {
         planned.action = Action::unchanged;
@@ -636,6 +630,16 @@ std::string normalize_service_spec(std::string_view spec_json, const NetworkName
   return spec.dump();
 }
 
+void attach_origins(std::vector<FieldChange>& changes, const Origins& origins) {
+  for (FieldChange& change : changes) {
+    if (const FieldOrigin* found = find_origin(origins, change.path)) {
+      change.origin = found->origin;
+    } else {
+      change.origin.derived = change.new_value.empty() ? "not set in the files" : "engine default";
+    }
+  }
+}
+
 std::vector<FieldChange> diff_json(std::string_view old_json, std::string_view new_json) {
   std::vector<FieldChange> out;
   diff_values(parse(old_json), parse(new_json), "", out);
@@ -673,6 +677,7 @@ PlannedObject plan_service(const DesiredService& desired, const std::string& des
   planned.depends_on = desired.depends_on;
   planned.image = desired.image;
   planned.reuse_live_image = desired.reuse_live_image;
+  planned.origin = desired.origin;
   if (!live) {
     planned.action = Action::create;
     planned.spec_json = desired_spec_json;
@@ -710,6 +715,7 @@ PlannedObject plan_service(const DesiredService& desired, const std::string& des
     planned.changes = diff_json(normalized_live, normalized_desired);
   }
   redact_env_changes(planned.changes);
+  attach_origins(planned.changes, desired.origins);
   planned.action = planned.changes.empty() ? Action::unchanged : Action::update;
   return planned;
 }

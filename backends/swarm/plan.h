@@ -39,6 +39,9 @@ struct FieldChange {
   std::string path;       // "TaskTemplate.ContainerSpec.Image"
   std::string old_value;  // JSON text; empty when the field is added
   std::string new_value;  // JSON text; empty when the field is removed
+  // The compose path and file:line that set the new value; when no line does, `derived` says
+  // why it is what it is ("engine default", "not set in the files", the reference's value).
+  Origin origin{};
 };
 
 struct PlannedObject {
@@ -54,6 +57,7 @@ struct PlannedObject {
   std::string spec_json;
   std::vector<FieldChange> changes;  // update: what differs after normalization
   std::string reason;                // "content changed", "not declared (--prune)", ...
+  Origin origin{};                   // services, secrets, configs: where the files declare it
   // Secrets and configs: never the data.
   std::string content_sha256;
   size_t content_size = 0;
@@ -111,6 +115,10 @@ std::vector<FieldChange> diff_json(std::string_view old_json, std::string_view n
 PlannedObject plan_service(const DesiredService& desired, const std::string& desired_spec_json,
                            const LiveObject* live, const NetworkNames& names,
                            std::string_view api_version = {});
+
+// Sets each change's origin from `origins` (see find_origin); a change no line accounts for is
+// an engine default when it has a new value, else a field the files no longer set.
+void attach_origins(std::vector<FieldChange>& changes, const Origins& origins);
 
 // Topological waves of the services by depends_on (unknown names are ignored); the error names
 // a cycle: "depends_on cycle: a -> b -> a".

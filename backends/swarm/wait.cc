@@ -328,7 +328,8 @@ void observe(Watch& watch, const json& service, const json& tasks,
     return;
   }
   report.state = ServiceState::converging;
-  report.line = counts + detail;
+  // The engine's update state ("updating") tells a rollout in progress from tasks that wait.
+  report.line = counts + (update_state.empty() ? "" : ", update " + update_state) + detail;
 }
 
 void say(Watch& watch, std::string line, const ProgressReport& report) {

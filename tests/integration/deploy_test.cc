@@ -106,7 +106,7 @@ TEST_F(DeployTest, AChangedImageShowsInDiffAndDeploys) {
   EXPECT_EQ(diff.exit_code, 3) << diff.describe();
   EXPECT_THAT(diff.out, HasSubstr(fmt::format("~ service {}_web", m_stack)));
   EXPECT_THAT(diff.out,
-              HasSubstr(R"(TaskTemplate.ContainerSpec.Image: "nginx:1.19" -> "nginx:1.21")"));
+              HasSubstr(R"(services.web.image (app-v2.yml:5): "nginx:1.19" -> "nginx:1.21")"));
   EXPECT_THAT(diff.out, Not(HasSubstr("s3cr3t")));
   auto cache_version = versions()[m_stack + "_cache"];
 
