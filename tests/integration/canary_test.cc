@@ -65,10 +65,16 @@ fs::path make_folder() {
   return mkdtemp(pattern);
 }
 
-class CanaryTest : public testing::LabStackTest {
+// The folder is made in a base constructed before LabStackTest, which needs its path: a member
+// of CanaryTest itself would not exist yet when LabStackTest is built.
+struct CanaryFolder {
+  fs::path m_dir = make_folder();
+  ~CanaryFolder() { fs::remove_all(m_dir); }
+};
+
+class CanaryTest : protected CanaryFolder, public testing::LabStackTest {
  protected:
-  CanaryTest() : LabStackTest("can", (m_dir = make_folder()).string()) {}
-  ~CanaryTest() override { fs::remove_all(m_dir); }
+  CanaryTest() : LabStackTest("can", m_dir.string()) {}
 
   void SetUp() override {
     LabStackTest::SetUp();
@@ -184,7 +190,6 @@ configs:
   }
 
   std::string m_canary = "cnry" + random_hex();
-  fs::path m_dir;
   std::set<std::string> m_inputs;
   int m_runs = 0;
 };
