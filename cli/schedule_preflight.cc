@@ -5,6 +5,7 @@
 // it. The deploy library is told only whether to refuse.
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>  // the engine's lists are read here
 
 #include "backends/swarm/schedule.h"
 #include "backends/swarm/schedule_input.h"
