@@ -170,7 +170,7 @@ TEST(Schema, EnumViolations) {
                                  "    deploy:\n      restart_policy:\n        condition: always\n"
                                  "      update_config:\n        failure_action: stop\n"),
       ElementsAre("6:15: STK052 services.web.volumes[0].type must be one of 'volume', "
-                  "'bind', 'tmpfs' or 'npipe', not 'bnd'; did you mean 'bind'?",
+                  "'bind', 'tmpfs', 'npipe' or 'cluster', not 'bnd'; did you mean 'bind'?",
                   "6:15: note: stackc is stricter than docker stack deploy here: docker "
                   "accepts any string here and fails half-way through the deploy.",
                   "10:20: STK052 services.web.deploy.restart_policy.condition must be one "

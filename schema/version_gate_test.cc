@@ -74,7 +74,7 @@ TEST(VersionGate, OomScoreAdjAndDriverOptsFrom313) {
                                        std::string(version) + ": it came with version 3.13")))
         << version;
     EXPECT_THAT(check(version, k_driver_opts),
-                ElementsAre(testing::HasSubstr("6:9: STK050 services.api.networks.n has no key "
+                ElementsAre(testing::HasSubstr("7:9: STK050 services.api.networks.n has no key "
                                                "'driver_opts'")))
         << version;
   }

@@ -328,9 +328,10 @@ TEST(WaitForServices, ConvergesAfterTheMonitorPeriodAndSaysSoOncePerChange) {
   WaitResult result = wait_for_services(engine, {{"st_web", false}}, fast(), lines.report());
   EXPECT_EQ(result.outcome, WaitOutcome::converged);
   EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(20));
-  EXPECT_THAT(lines.lines, ElementsAre("st_web: 0/2 running", "st_web: 1/2 running",
-                                       "st_web: 2/2 running, checking they stay up for 20ms",
-                                       "st_web: converged"));
+  EXPECT_THAT(
+      lines.lines,
+      ElementsAre("st_web: 0/2 running, update updating", "st_web: 1/2 running, update updating",
+                  "st_web: 2/2 running, checking they stay up for 20ms", "st_web: converged"));
   ASSERT_EQ(result.services.size(), 1u);
   EXPECT_EQ(result.services[0].state, ServiceState::converged);
   EXPECT_TRUE(swarm.writes().empty()) << "waiting never writes";
