@@ -263,14 +263,14 @@ void normalize_service(const Json& ours, Json& live) {
   }
 }
 
-// Mount.Consistency is sent by the client but the 20.10 engine does not keep it for services
-// (it only matters on Docker Desktop), so it is removed from ours. So is
-// Healthcheck.StartInterval, which API 1.41 does not have: the docker CLI 28 sends it and the
-// engine drops it (seen on the lab with a logging socket proxy).
 // compile shows credential-like env values as "NAME=<redacted, N bytes>": each such entry must
 // stand where the live entry of that name is, with its value's length; then the live one counts.
 void check_redacted_env(Json& ours, const Json& live) {
-  Json& env = ours["TaskTemplate"]["ContainerSpec"]["Env"];
+  static const Json::json_pointer at("/TaskTemplate/ContainerSpec/Env");
+  if (!ours.contains(at)) {
+    return;  // operator[] would add "Env": null where the spec has none
+  }
+  Json& env = ours[at];
   const Json& live_env = child(child(child(live, "TaskTemplate"), "ContainerSpec"), "Env");
   if (!env.is_array()) {
     return;
@@ -291,6 +291,10 @@ void check_redacted_env(Json& ours, const Json& live) {
   }
 }
 
+// Mount.Consistency is sent by the client but the 20.10 engine does not keep it for services
+// (it only matters on Docker Desktop), so it is removed from ours. So is
+// Healthcheck.StartInterval, which API 1.41 does not have: the docker CLI 28 sends it and the
+// engine drops it (seen on the lab with a logging socket proxy).
 void normalize_ours(Json& ours) {
   Json& container = ours["TaskTemplate"]["ContainerSpec"];
   if (container.contains("Healthcheck")) {

@@ -89,7 +89,9 @@ TEST_F(WaitTest, ANewStackThatKeepsFailingIsRemovedAgain) {
 
 TEST_F(WaitTest, AStackThatCannotBeScheduledTimesOut) {
   auto started = std::chrono::steady_clock::now();
-  auto result = deploy("unschedulable.yml", {"--wait", "--timeout", "2s"});
+  // --allow-pending: the scheduler's preflight would refuse it before any write; this test is
+  // about the wait.
+  auto result = deploy("unschedulable.yml", {"--allow-pending", "--wait", "--timeout", "2s"});
   auto took = std::chrono::steady_clock::now() - started;
   EXPECT_EQ(result.exit_code, 6) << result.describe() << result.out;
   EXPECT_THAT(result.err, HasSubstr("timed out after 2s: service " + web() + " is converging"));
