@@ -10,6 +10,7 @@
 #include "backends/swarm/rollback.h"
 #include "cli/commands.h"
 #include "cli/exit_status.h"
+#include "cli/interrupt.h"
 #include "compiler/units.h"
 
 namespace stackc {
@@ -134,11 +135,18 @@ int run_rollback(const GlobalOptions& global, const RollbackOptions& options) {
   hooks.progress = [](const swarm::ServiceReport& report) {
     std::cout << report.name << ": " << report.line << std::endl;  // flushed: read live
   };
+  // The stack's lock, as deploy and rm take it: a rollback never runs beside a deploy. A signal
+  // stops the wait, and the lock is released.
+  swarm::CancelToken cancel;
+  InterruptGuard interrupt(cancel);
+  auto lock = make_stack_lock(*connection, "rollback", std::chrono::milliseconds(0), &cancel);
+  hooks.cancel = &cancel;
+  hooks.lock = lock.get();
   auto result = swarm::rollback_stack(*connection->engine, options.stack, rollback, hooks);
   if (!result) {
-    return print_error(result.error());
+    return interrupt.exit_status(print_error(result.error()));
   }
-  return finish(*result, options.stack, options.wait, *timeout);
+  return interrupt.exit_status(finish(*result, options.stack, options.wait, *timeout));
 }
 
 }  // namespace stackc
